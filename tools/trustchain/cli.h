@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The CLI's shared declarations. The CLI uses only the library's public headers. */
+#ifndef TC_CLI_H
+#define TC_CLI_H
+
+#include <stdio.h>
+
+#include "trustchain/trustchain.h"
+
+#define PROG "trustchain"
+
+/* Exit codes: part of the interface (DESIGN.md). */
+enum {
+    EXIT_OK = 0,
+    EXIT_REJECTED = 1,
+    EXIT_USAGE = 2,
+    EXIT_MALFORMED = 3,
+    EXIT_IO = 4,
+    EXIT_INTERNAL = 70,
+};
+
+/* Print "trustchain: <message>: <detail>" on stderr; return the class exit code. */
+int cli_fail(tc_err e);
+/* Same, with a context prefix: "trustchain: <ctx>: <message>: <detail>". */
+int cli_fail_ctx(tc_err e, const char *fmt, ...) TC_PRINTF(2, 3);
+/* Print "trustchain <cmd>: <why>" and a hint to --help on stderr; return EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) TC_PRINTF(2, 3);
+
+/* One subcommand: argv[0] is the subcommand name. */
+typedef int (*cli_fn)(int argc, char **argv);
+
+/* The subcommands (one file each). */
+int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
+
+#endif
