@@ -32,6 +32,15 @@ typedef int (*cli_fn)(int argc, char **argv);
 /* The subcommands (one file each). */
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
-int cmd_measure(int argc, char **argv);
+int cmd_measure(int argc, char **argv);      /* cmd_measure.c: SEV/SEV-ES/SNP */
+int cmd_measure_tdx(int argc, char **argv);  /* cmd_measure_tdx.c: `measure tdx` (MRTD) */
+int cmd_report(int argc, char **argv);       /* cmd_report.c: `report show` (SNP) */
+int cmd_quote(int argc, char **argv);        /* cmd_quote.c: `quote show` (TDX) */
+int cmd_verify(int argc, char **argv);       /* cmd_verify.c: dispatches snp|tdx */
+int cmd_verify_snp(int argc, char **argv);   /* cmd_verify_snp.c */
+int cmd_verify_tdx(int argc, char **argv);   /* cmd_verify_tdx.c */
+int cmd_eventlog(int argc, char **argv);     /* cmd_eventlog.c: `eventlog replay` */
+int cmd_serve(int argc, char **argv);        /* cmd_serve.c: the key broker */
+int cmd_kbs(int argc, char **argv);          /* cmd_kbs.c: KBS client (guest side) */
 
 #endif

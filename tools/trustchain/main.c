@@ -12,6 +12,12 @@ static const struct {
     const char *help;
 } subcommands[] = {
     {"measure", cmd_measure, "Compute the expected launch measurement of a confidential VM"},
+    {"report", cmd_report, "Show an AMD SEV-SNP attestation report"},
+    {"quote", cmd_quote, "Show an Intel TDX quote"},
+    {"verify", cmd_verify, "Verify SNP or TDX evidence to the vendor root and appraise it"},
+    {"eventlog", cmd_eventlog, "Replay a TCG / CC event log to RTMR and PCR values"},
+    {"serve", cmd_serve, "Run the key broker (Confidential Containers KBS protocol)"},
+    {"kbs", cmd_kbs, "Guest side: attest to a key broker and fetch a resource"},
     {"version", cmd_version, "Print the version of trustchain and its libraries"},
     {"help", cmd_help, "Show this help, or the help of one subcommand"},
 };
