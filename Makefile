@@ -45,6 +45,7 @@ REPLAYS := $(FUZZ_SRC:fuzz/fuzz_%.c=$(O)/fuzz/replay_%)
 
 .PHONY: all check check-run demo deps fuzz bench clean format
 .DEFAULT_GOAL := all
+.SECONDARY:
 
 all: $(CLI)
 
