@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The broker's configuration: defaults, the JSON file, admin and sim keys. */
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "trustchain/broker.h"
+#include "trustchain/sim.h"
+#include "trustchain/util.h"
+
+void tc_broker_config_defaults(struct tc_broker_config *c)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    memset(c, 0, sizeof(*c));
+    c->listen = "127.0.0.1:8080";
+    c->session_ttl = 300;
+    c->token_ttl = 300;
+    c->max_body = 256 * 1024;
+    c->max_header = 64 * 1024;
+    c->max_connections = 1024;
+    c->timeout = 30;
+    c->max_sessions = 100000;
+    c->threads = n > 0 && n < 64 ? (unsigned)n : 2;
+    c->issuer = "trustchain";
+}
+
+/* Read a PEM public key from a file, or from the string itself if it is PEM. */
+static tc_err load_pubkey(const char *src, EVP_PKEY **out)
+{
+    uint8_t *pem = NULL;
+    size_t n = 0;
+    BIO *bio;
+    EVP_PKEY *k;
+    tc_err e;
+
+    if (strncmp(src, "-----BEGIN", 10) == 0) {
+        bio = BIO_new_mem_buf(src, -1);
+    } else {
+        if ((e = tc_file_read(src, 64 * 1024, &pem, &n)) != TC_ERR_OK) {
+            return e;
+        }
+        bio = BIO_new_mem_buf(pem, (int)n);
+    }
+    k = bio != NULL ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+    BIO_free(bio);
+    free(pem);
+    if (k == NULL) {
+        ERR_clear_error();
+        return tc_fail(TC_ERR_MALFORMED, "%.60s: not a PEM public key", src);
+    }
+    *out = k;
+    return TC_ERR_OK;
+}
+
+struct owned {
+    json_t *doc;
+};
+
+static struct owned *owned(struct tc_broker_config *c)
+{
+    if (c->owned_ == NULL) {
+        c->owned_ = calloc(1, sizeof(struct owned));
+    }
+    return c->owned_;
+}
+
+tc_err tc_broker_config_add_admin_key(struct tc_broker_config *c, const char *pem_path)
+{
+    EVP_PKEY *k = NULL, **keys;
+    tc_err e;
+
+    if ((e = load_pubkey(pem_path, &k)) != TC_ERR_OK) {
+        return tc_fail_ctx(e, "admin key");
+    }
+    if (tc_jws_alg(k) == NULL) {
+        EVP_PKEY_free(k);
+        return tc_fail(TC_ERR_UNSUPPORTED, "admin key %.60s: must be Ed25519 or P-256", pem_path);
+    }
+    keys = realloc(c->admin_keys, (c->n_admin_keys + 1) * sizeof(*keys));
+    if (keys == NULL) {
+        EVP_PKEY_free(k);
+        return tc_fail(TC_ERR_NOMEM, "admin keys");
+    }
+    keys[c->n_admin_keys++] = k;
+    c->admin_keys = keys;
+    return TC_ERR_OK;
+}
+
+tc_err tc_broker_config_add_sim_key(struct tc_broker_config *c, const char *pem_path)
+{
+    EVP_PKEY *k = NULL;
+    uint8_t(*ids)[32];
+    tc_err e;
+
+    if ((e = load_pubkey(pem_path, &k)) != TC_ERR_OK) {
+        return tc_fail_ctx(e, "sim key");
+    }
+    ids = realloc(c->sim_keys, (c->n_sim_keys + 1) * sizeof(*ids));
+    if (ids == NULL) {
+        EVP_PKEY_free(k);
+        return tc_fail(TC_ERR_NOMEM, "sim keys");
+    }
+    c->sim_keys = ids;
+    e = tc_sim_key_id(k, c->sim_keys[c->n_sim_keys]);
+    EVP_PKEY_free(k);
+    if (e == TC_ERR_OK) {
+        c->n_sim_keys++;
+    }
+    return e;
+}
+
+static tc_err get_uint(const json_t *o, const char *k, unsigned long max, unsigned long *out)
+{
+    const json_t *v = json_object_get(o, k);
+
+    if (v == NULL) {
+        return TC_ERR_NOT_FOUND;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+        (unsigned long)json_integer_value(v) > max) {
+        return tc_fail(TC_ERR_MALFORMED, "config: \"%s\" must be an integer 0..%lu", k, max);
+    }
+    *out = (unsigned long)json_integer_value(v);
+    return TC_ERR_OK;
+}
+
+#define UINT_FIELD(obj, key, max, field)                                                           \
+    do {                                                                                           \
+        unsigned long v_;                                                                          \
+        tc_err e_ = get_uint(obj, key, max, &v_);                                                  \
+        if (e_ == TC_ERR_OK) {                                                                     \
+            (field) = v_;                                                                          \
+        } else if (e_ != TC_ERR_NOT_FOUND) {                                                       \
+            return e_;                                                                             \
+        }                                                                                          \
+    } while (0)
+
+static tc_err str_field(const json_t *o, const char *k, const char **field)
+{
+    const json_t *v = json_object_get(o, k);
+
+    if (v == NULL) {
+        return TC_ERR_OK;
+    }
+    if (!json_is_string(v)) {
+        return tc_fail(TC_ERR_MALFORMED, "config: \"%s\" must be a string", k);
+    }
+    *field = json_string_value(v);
+    return TC_ERR_OK;
+}
+
+static tc_err apply(struct tc_broker_config *c, const json_t *doc)
+{
+    static const char *const known[] = {"listen",     "db",          "allow_sim",  "session_ttl",
+                                        "token_ttl",  "threads",     "issuer",     "broker_key",
+                                        "collateral_dir", "sync",    "log_requests", "admin_keys",
+                                        "sim_keys",   "limits"};
+    const json_t *v, *limits;
+    const char *key, *sync = NULL;
+    json_t *val;
+    size_t i;
+    tc_err e;
+
+    json_object_foreach((json_t *)doc, key, val) {
+        for (i = 0; i < sizeof(known) / sizeof(known[0]) && strcmp(key, known[i]) != 0; i++) {
+        }
+        if (i == sizeof(known) / sizeof(known[0])) {
+            return tc_fail(TC_ERR_MALFORMED, "config: unknown key \"%s\"", key);
+        }
+    }
+    if ((e = str_field(doc, "listen", &c->listen)) != TC_ERR_OK ||
+        (e = str_field(doc, "db", &c->db_path)) != TC_ERR_OK ||
+        (e = str_field(doc, "issuer", &c->issuer)) != TC_ERR_OK ||
+        (e = str_field(doc, "broker_key", &c->broker_key)) != TC_ERR_OK ||
+        (e = str_field(doc, "collateral_dir", &c->collateral_dir)) != TC_ERR_OK ||
+        (e = str_field(doc, "sync", &sync)) != TC_ERR_OK) {
+        return e;
+    }
+    if (sync != NULL) {
+        if (strcmp(sync, "full") != 0 && strcmp(sync, "normal") != 0) {
+            return tc_fail(TC_ERR_MALFORMED, "config: \"sync\" must be \"normal\" or \"full\"");
+        }
+        c->sync_full = strcmp(sync, "full") == 0;
+    }
+    if ((v = json_object_get(doc, "allow_sim")) != NULL) {
+        if (!json_is_boolean(v)) {
+            return tc_fail(TC_ERR_MALFORMED, "config: \"allow_sim\" must be true or false");
+        }
+        c->allow_sim = json_is_true(v);
+    }
+    if ((v = json_object_get(doc, "log_requests")) != NULL) {
+        if (!json_is_boolean(v)) {
+            return tc_fail(TC_ERR_MALFORMED, "config: \"log_requests\" must be true or false");
+        }
+        c->log_requests = json_is_true(v);
+    }
+    UINT_FIELD(doc, "session_ttl", 86400, c->session_ttl);
+    UINT_FIELD(doc, "token_ttl", 86400 * 30, c->token_ttl);
+    UINT_FIELD(doc, "threads", 256, c->threads);
+    limits = json_object_get(doc, "limits");
+    if (limits != NULL) {
+        if (!json_is_object(limits)) {
+            return tc_fail(TC_ERR_MALFORMED, "config: \"limits\" must be an object");
+        }
+        UINT_FIELD(limits, "max_body", 64UL << 20, c->max_body);
+        UINT_FIELD(limits, "max_header", 16UL << 20, c->max_header);
+        UINT_FIELD(limits, "max_connections", 1000000, c->max_connections);
+        UINT_FIELD(limits, "max_per_ip", 1000000, c->max_per_ip);
+        UINT_FIELD(limits, "timeout", 86400, c->timeout);
+        UINT_FIELD(limits, "max_sessions", 100000000, c->max_sessions);
+    }
+    for (i = 0; i < json_array_size(json_object_get(doc, "admin_keys")); i++) {
+        const char *s = json_string_value(json_array_get(json_object_get(doc, "admin_keys"), i));
+
+        if (s == NULL) {
+            return tc_fail(TC_ERR_MALFORMED, "config: admin_keys[%zu] must be a string", i);
+        }
+        if ((e = tc_broker_config_add_admin_key(c, s)) != TC_ERR_OK) {
+            return e;
+        }
+    }
+    for (i = 0; i < json_array_size(json_object_get(doc, "sim_keys")); i++) {
+        const char *s = json_string_value(json_array_get(json_object_get(doc, "sim_keys"), i));
+
+        if (s == NULL) {
+            return tc_fail(TC_ERR_MALFORMED, "config: sim_keys[%zu] must be a string", i);
+        }
+        if ((e = tc_broker_config_add_sim_key(c, s)) != TC_ERR_OK) {
+            return e;
+        }
+    }
+    return TC_ERR_OK;
+}
+
+tc_err tc_broker_config_load(const char *path, struct tc_broker_config *c)
+{
+    uint8_t *data = NULL;
+    size_t n = 0;
+    json_error_t jerr;
+    json_t *doc;
+    struct owned *o;
+    tc_err e;
+
+    if ((e = tc_file_read(path, 1 << 20, &data, &n)) != TC_ERR_OK) {
+        return e;
+    }
+    doc = json_loadb((const char *)data, n, JSON_REJECT_DUPLICATES, &jerr);
+    free(data);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return tc_fail(TC_ERR_JSON, "%s: %s (line %d)", path,
+                       doc == NULL ? jerr.text : "not a JSON object", jerr.line);
+    }
+    o = owned(c);
+    if (o == NULL) {
+        json_decref(doc);
+        return tc_fail(TC_ERR_NOMEM, "config");
+    }
+    json_decref(o->doc);
+    o->doc = doc; /* the strings in c point into it */
+    if ((e = apply(c, doc)) != TC_ERR_OK) {
+        return tc_fail_ctx(e, "%s", path);
+    }
+    return TC_ERR_OK;
+}
+
+void tc_broker_config_free(struct tc_broker_config *c)
+{
+    size_t i;
+    struct owned *o = c->owned_;
+
+    for (i = 0; i < c->n_admin_keys; i++) {
+        EVP_PKEY_free(c->admin_keys[i]);
+    }
+    free(c->admin_keys);
+    free(c->sim_keys);
+    if (o != NULL) {
+        json_decref(o->doc);
+        free(o);
+    }
+    c->admin_keys = NULL;
+    c->sim_keys = NULL;
+    c->n_admin_keys = c->n_sim_keys = 0;
+    c->owned_ = NULL;
+}

@@ -1,0 +1,744 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The KBS protocol handlers (trustee kbs/docs/kbs_attestation_protocol.md,
+ * behaviour of trustee kbs/src/api_server.rs and attestation/backend.rs),
+ * independent of the HTTP server: a request in, a response out.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+
+#include "broker/broker_int.h"
+#include "broker/policy.h"
+#include "core/ossl.h"
+#include "trustchain/kbs.h"
+#include "trustchain/trustchain.h"
+#include "trustchain/util.h"
+
+#define KEY_NAME "broker-signing-key"
+
+/* ---- responses, logging, audit ---- */
+
+void tc_broker_json(struct tc_http_resp *resp, int status, json_t *j)
+{
+    resp->status = status;
+    resp->content_type = "application/json";
+    resp->body = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+    resp->body_len = resp->body != NULL ? strlen(resp->body) : 0;
+    json_decref(j);
+    if (resp->body == NULL && status < 500) {
+        resp->status = 500;
+    }
+}
+
+void tc_broker_log(struct tc_broker *b, const struct tc_http_req *req, int status,
+                   const char *event, int simulated, const char *fmt, ...)
+{
+    FILE *f = b->cfg.log != NULL ? b->cfg.log : stderr;
+    char ts[32], msg[600];
+    va_list ap;
+
+    if (status < 400 && !b->cfg.log_requests) {
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    tc_time_format(req != NULL ? req->now : time(NULL), ts, sizeof(ts));
+    pthread_mutex_lock(&b->lock);
+    /* With --allow-sim every line says so; lines about simulated evidence say SIMULATED. */
+    fprintf(f, "%s %s%s%s %d client=%s %s\n", ts, b->cfg.allow_sim ? "[allow-sim] " : "",
+            simulated ? "SIMULATED " : "", event, status,
+            req != NULL && req->client != NULL ? req->client : "-", msg);
+    fflush(f);
+    pthread_mutex_unlock(&b->lock);
+}
+
+void tc_broker_audit(struct tc_broker *b, const struct tc_audit *a)
+{
+    if (b->store->ops->audit(b->store, a) != TC_ERR_OK) {
+        tc_broker_log(b, NULL, 500, "audit", a->simulated, "audit write failed: %s",
+                      tc_err_detail());
+    }
+}
+
+static void audit_fill(struct tc_audit *a, const struct tc_http_req *req, const char *event,
+                       const char *outcome, int status)
+{
+    memset(a, 0, sizeof(*a));
+    a->ts = req->now;
+    a->event = event;
+    a->outcome = outcome;
+    a->status = status;
+    a->client = req->client;
+    a->session = req->session;
+}
+
+/* The refusal, its audit record and its log line; extra audit fields via a. */
+static void refuse_a(struct tc_broker *b, const struct tc_http_req *req, const char *event,
+                     int status, const char *type, struct tc_http_resp *resp,
+                     const struct tc_audit *extra, const char *fmt, va_list ap)
+{
+    char detail[600], t[160];
+    struct tc_audit a;
+
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    if (extra != NULL) {
+        a = *extra;
+    } else {
+        audit_fill(&a, req, event, "rejected", status);
+    }
+    a.outcome = status >= 500 ? "error" : "rejected";
+    a.status = status;
+    a.reason = detail;
+    tc_broker_audit(b, &a);
+    tc_broker_log(b, req, status, event, a.simulated, "session=%s %s", req->session ? req->session : "-",
+                  detail);
+    snprintf(t, sizeof(t), "%s%s", TC_KBS_ERROR_TYPE_PREFIX, type);
+    tc_broker_json(resp, status, json_pack("{s:s,s:s}", "type", t, "detail", detail));
+}
+
+void tc_broker_refuse(struct tc_broker *b, const struct tc_http_req *req, const char *event,
+                      int status, const char *type, struct tc_http_resp *resp, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    refuse_a(b, req, event, status, type, resp, NULL, fmt, ap);
+    va_end(ap);
+}
+
+static void refuse_ex(struct tc_broker *b, const struct tc_http_req *req, const struct tc_audit *a,
+                      int status, const char *type, struct tc_http_resp *resp, const char *fmt,
+                      ...) TC_PRINTF(7, 8);
+static void refuse_ex(struct tc_broker *b, const struct tc_http_req *req, const struct tc_audit *a,
+                      int status, const char *type, struct tc_http_resp *resp, const char *fmt,
+                      ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    refuse_a(b, req, a->event, status, type, resp, a, fmt, ap);
+    va_end(ap);
+}
+
+static void set_cookie(struct tc_broker *b, struct tc_http_resp *resp, const char *id,
+                       time_t expires)
+{
+    char date[64];
+    struct tm tm;
+
+    gmtime_r(&expires, &tm);
+    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    snprintf(resp->set_cookie, sizeof(resp->set_cookie), "%s=%s; Expires=%s; Path=/; HttpOnly",
+             TC_KBS_SESSION_COOKIE, id, date);
+    (void)b;
+}
+
+/* ---- POST /kbs/v0/auth ---- */
+
+static size_t live_sessions(struct tc_broker *b, time_t now)
+{
+    size_t n;
+
+    pthread_mutex_lock(&b->lock);
+    if (b->count_at != now) {
+        size_t c = 0;
+
+        /* Refreshed at most once a second: the cap is a safety limit, not an exact count. */
+        if (b->store->ops->session_count(b->store, now, &c) == TC_ERR_OK) {
+            b->count = c;
+        }
+        b->count_at = now;
+    }
+    n = ++b->count;
+    pthread_mutex_unlock(&b->lock);
+    return n;
+}
+
+static void handle_auth(struct tc_broker *b, const struct tc_http_req *req,
+                        struct tc_http_resp *resp)
+{
+    struct tc_kbs_request rq;
+    const struct tc_tee_verifier *tv;
+    struct tc_session s;
+    struct tc_audit a;
+    uint8_t nonce[TC_KBS_NONCE_BYTES], id[16];
+    char *nonce64 = NULL;
+    json_t *root = NULL;
+    tc_err e;
+
+    if ((e = tc_kbs_parse_request((const char *)req->body, req->body_len, &root, &rq)) !=
+        TC_ERR_OK) {
+        tc_broker_refuse(b, req, "auth", 401, "AttestationError", resp, "bad Request: %s",
+                         tc_err_detail());
+        return;
+    }
+    audit_fill(&a, req, "auth", "rejected", 401);
+    a.session = NULL;
+    a.tee = rq.tee;
+    if (!tc_kbs_version_ok(rq.version)) {
+        refuse_ex(b, req, &a, 401, "AttestationError", resp,
+                  "KBS Client Protocol Version Mismatch: expect =%s while the request is %.40s",
+                  TC_KBS_VERSION, rq.version);
+        goto out;
+    }
+    tv = tc_tee_verifier_find(rq.tee);
+    if (tv == NULL) {
+        refuse_ex(b, req, &a, 401, "AttestationError", resp,
+                  "unknown or unsupported TEE \"%.32s\" (this broker verifies: %s)", rq.tee,
+                  tc_tee_verifier_names());
+        goto out;
+    }
+    a.simulated = tv->simulated;
+    if (tv->simulated && !b->cfg.allow_sim) {
+        refuse_ex(b, req, &a, 401, "AttestationError", resp,
+                  "the simulated TEE is refused: the broker was not started with --allow-sim");
+        goto out;
+    }
+    if (live_sessions(b, req->now) > b->cfg.max_sessions) {
+        refuse_ex(b, req, &a, 503, "SessionLimit", resp,
+                  "too many live sessions (cap %zu); retry later", b->cfg.max_sessions);
+        goto out;
+    }
+    if (RAND_bytes(nonce, sizeof(nonce)) != 1 || RAND_bytes(id, sizeof(id)) != 1 ||
+        tc_b64_encode(nonce, sizeof(nonce), 0, &nonce64) != TC_ERR_OK) {
+        refuse_ex(b, req, &a, 500, "AttestationError", resp, "random generator failed");
+        goto out;
+    }
+    memset(&s, 0, sizeof(s));
+    tc_hex_encode(id, sizeof(id), s.id);
+    snprintf(s.tee, sizeof(s.tee), "%s", rq.tee);
+    snprintf(s.nonce, sizeof(s.nonce), "%s", nonce64);
+    s.created = req->now;
+    s.expires = req->now + (time_t)b->cfg.session_ttl;
+    s.simulated = tv->simulated;
+    a.outcome = "ok";
+    a.status = 200;
+    a.session = s.id;
+    if (b->store->ops->session_insert(b->store, &s, &a) != TC_ERR_OK) {
+        a.outcome = "error";
+        refuse_ex(b, req, &a, 500, "AttestationError", resp, "store: %s", tc_err_detail());
+        goto out;
+    }
+    tc_broker_log(b, req, 200, "auth", s.simulated, "session=%s tee=%s", s.id, s.tee);
+    /* Trustee answers extra-params "" (the client then uses SHA-384). */
+    tc_broker_json(resp, 200, json_pack("{s:s,s:s}", "nonce", nonce64, "extra-params", ""));
+    set_cookie(b, resp, s.id, s.expires);
+out:
+    free(nonce64);
+    json_decref(root);
+}
+
+/* ---- POST /kbs/v0/attest ---- */
+
+static json_t *appraisal_policy(struct tc_broker *b, const char *tee)
+{
+    char *doc = NULL;
+    json_t *j = NULL;
+
+    if (b->store->ops->policy_get(b->store, "appraisal", tee, &doc) == TC_ERR_OK) {
+        json_error_t jerr;
+
+        j = json_loads(doc, 0, &jerr);
+        free(doc);
+    }
+    return j != NULL ? j : tc_ear_default_policy(tee);
+}
+
+static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
+                          struct tc_http_resp *resp)
+{
+    struct tc_session s;
+    struct tc_kbs_attestation att;
+    const struct tc_tee_verifier *tv;
+    struct tc_evidence_ctx ctx;
+    struct tc_evidence_out out;
+    struct tc_verdict v;
+    struct tc_ear_result res;
+    struct tc_ear_token tok;
+    struct tc_audit a;
+    uint8_t rd[64], evh[32];
+    char evhex[65], summary[600];
+    json_t *root = NULL, *policy = NULL, *refvals = NULL, *claims = NULL, *rdj = NULL,
+           *hdr = NULL;
+    char *jwt = NULL, *claims_text = NULL, *pk_text = NULL;
+    tc_err e;
+
+    memset(&s, 0, sizeof(s));
+    memset(&out, 0, sizeof(out));
+    tc_verdict_init(&v);
+    audit_fill(&a, req, "attest", "rejected", 401);
+    if (tc_digest(EVP_sha256(), req->body, req->body_len, evh) == TC_ERR_OK) {
+        tc_hex_encode(evh, sizeof(evh), evhex);
+        a.evidence = evhex;
+    }
+    if (req->session == NULL) {
+        refuse_ex(b, req, &a, 401, "AttestationError", resp,
+                  "cookie %s not found: call /kbs/v0/auth first", TC_KBS_SESSION_COOKIE);
+        goto out;
+    }
+    if (b->store->ops->session_get(b->store, req->session, req->now, &s) != TC_ERR_OK) {
+        refuse_ex(b, req, &a, 401, "AttestationError", resp,
+                  "session not found or expired: call /kbs/v0/auth again");
+        goto out;
+    }
+    a.tee = s.tee;
+    a.simulated = s.simulated;
+    if (s.state != TC_SESSION_AUTHED) {
+        refuse_ex(b, req, &a, 401, "AttestationError", resp,
+                  "replay: this session's nonce was already used; call /kbs/v0/auth again");
+        goto out;
+    }
+    tv = tc_tee_verifier_find(s.tee);
+    if (tv == NULL || (tv->simulated && !b->cfg.allow_sim)) {
+        refuse_ex(b, req, &a, 401, "AttestationError", resp, "TEE \"%s\" is not accepted",
+                  s.tee);
+        goto out;
+    }
+    if ((e = tc_kbs_parse_attestation((const char *)req->body, req->body_len, &root, &att)) !=
+        TC_ERR_OK) {
+        refuse_ex(b, req, &a, 401, "AttestationError", resp, "bad Attestation: %s",
+                  tc_err_detail());
+        goto out;
+    }
+    if (strcmp(att.nonce, s.nonce) != 0) {
+        refuse_ex(b, req, &a, 401, "AttestationError", resp,
+                  "the nonce in runtime-data differs from this session's challenge (replayed or "
+                  "foreign evidence)");
+        goto out;
+    }
+    if ((e = tc_jwk_check_tee_pubkey(att.tee_pubkey, NULL, NULL)) != TC_ERR_OK) {
+        refuse_ex(b, req, &a, 401, "AttestationError", resp, "%s", tc_err_detail());
+        goto out;
+    }
+    if ((e = tc_kbs_report_data(att.tee_pubkey, s.nonce, att.additional, rd, NULL)) !=
+        TC_ERR_OK) {
+        refuse_ex(b, req, &a, 401, "AttestationError", resp, "runtime data: %s",
+                  tc_err_detail());
+        goto out;
+    }
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.now = req->now;
+    ctx.sim_keys = (const uint8_t(*)[32])b->cfg.sim_keys;
+    ctx.n_sim_keys = b->cfg.n_sim_keys;
+    ctx.collateral_dir = b->cfg.collateral_dir;
+    if ((e = tv->verify(att.primary, rd, &ctx, &out, &v)) != TC_ERR_OK) {
+        const struct tc_check *c = tc_verdict_first_failure(&v);
+
+        if (c != NULL) {
+            snprintf(summary, sizeof(summary), "%s: %s", c->name,
+                     c->detail != NULL ? c->detail : tc_err_message(c->err));
+        } else {
+            snprintf(summary, sizeof(summary), "%s", tc_err_detail());
+        }
+        refuse_ex(b, req, &a, 401, "AttestationError", resp, "%s evidence rejected: %s", s.tee,
+                  summary);
+        goto out;
+    }
+    /* Appraisal: reference values and the TEE's appraisal policy -> trust vector. */
+    memset(&res, 0, sizeof(res));
+    memcpy(res.tv, out.tv, sizeof(res.tv));
+    policy = appraisal_policy(b, s.tee);
+    if (b->store->ops->refvals_get(b->store, s.tee, &refvals) != TC_ERR_OK) {
+        refvals = json_object();
+    }
+    if (policy == NULL || (e = tc_ear_appraise(out.claims, policy, refvals, &res, &v)) != TC_ERR_OK) {
+        refuse_ex(b, req, &a, 500, "AttestationError", resp, "appraisal: %s", tc_err_detail());
+        goto out;
+    }
+    json_object_set_new(out.claims, "evidence_sha256", json_string(evhex));
+    rdj = json_pack("{s:s,s:O}", "nonce", s.nonce, "tee-pubkey", att.tee_pubkey);
+    memset(&tok, 0, sizeof(tok));
+    tok.issuer = b->cfg.issuer;
+    tok.build = "trustchain " TC_VERSION;
+    tok.developer = "https://github.com/trustchain";
+    tok.iat = req->now;
+    tok.exp = req->now + (time_t)b->cfg.token_ttl;
+    tok.nonce = s.nonce;
+    tok.tee = s.tee;
+    tok.claims = out.claims;
+    tok.runtime_data = rdj;
+    tok.simulated = out.simulated;
+    tok.result = &res;
+    hdr = json_pack("{s:s,s:O}", "kid", b->kid, "jwk", b->jwk);
+    if (rdj == NULL || hdr == NULL || tc_ear_claims(&tok, &claims) != TC_ERR_OK ||
+        tc_jws_sign(b->key, hdr, claims, &jwt) != TC_ERR_OK) {
+        refuse_ex(b, req, &a, 500, "AttestationError", resp, "token: %s", tc_err_detail());
+        goto out;
+    }
+    claims_text = json_dumps(claims, JSON_COMPACT);
+    pk_text = json_dumps(att.tee_pubkey, JSON_COMPACT);
+    a.outcome = "ok";
+    a.status = 200;
+    a.simulated = out.simulated;
+    snprintf(summary, sizeof(summary), "ear.status=%s policy=%s", tc_ear_status_name(res.status),
+             res.policy_id);
+    a.reason = summary;
+    if (claims_text == NULL || pk_text == NULL ||
+        (e = b->store->ops->session_attest(b->store, s.id, s.nonce, req->now, jwt, claims_text,
+                                           pk_text, out.simulated, &a)) != TC_ERR_OK) {
+        a.reason = NULL;
+        refuse_ex(b, req, &a, e == TC_ERR_NOT_FOUND ? 401 : 500, "AttestationError", resp,
+                  "session: %s", tc_err_detail());
+        goto out;
+    }
+    tc_broker_log(b, req, 200, "attest", out.simulated, "session=%s tee=%s %s", s.id, s.tee,
+                  summary);
+    tc_broker_json(resp, 200, json_pack("{s:s}", "token", jwt));
+    set_cookie(b, resp, s.id, s.expires);
+out:
+    free(jwt);
+    free(claims_text);
+    free(pk_text);
+    json_decref(hdr);
+    json_decref(claims);
+    json_decref(rdj);
+    json_decref(policy);
+    json_decref(refvals);
+    json_decref(out.claims);
+    json_decref(root);
+    tc_verdict_free(&v);
+    tc_session_clear(&s);
+}
+
+/* ---- GET /kbs/v0/resource/<repo>/<type>/<tag> ---- */
+
+/* Split "a/b/c" into a valid resource path; 0 if it is not one. */
+int tc_broker_resource_path(const char *rest, char *path, size_t len);
+int tc_broker_resource_path(const char *rest, char *path, size_t len)
+{
+    const char *p = rest, *slash;
+    int seg = 0;
+
+    while (seg < 3) {
+        slash = strchr(p, '/');
+        if (seg < 2 && slash == NULL) {
+            return 0;
+        }
+        if (seg == 2 && slash != NULL) {
+            return 0;
+        }
+        if (!tc_resource_segment_ok(p, slash != NULL ? (size_t)(slash - p) : strlen(p))) {
+            return 0;
+        }
+        p = slash != NULL ? slash + 1 : p + strlen(p);
+        seg++;
+    }
+    return snprintf(path, len, "%s", rest) < (int)len;
+}
+
+static const char *bearer(const char *auth)
+{
+    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0) {
+        return NULL;
+    }
+    auth += 7;
+    while (*auth == ' ') {
+        auth++;
+    }
+    return *auth != '\0' ? auth : NULL;
+}
+
+static void handle_resource_get(struct tc_broker *b, const struct tc_http_req *req,
+                                const char *path, struct tc_http_resp *resp)
+{
+    struct tc_session s;
+    struct tc_audit a;
+    json_t *claims = NULL, *pk = NULL, *docs = NULL;
+    const json_t *pkp;
+    const char *tok = bearer(req->authorization), *evh;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    char *jwe = NULL, why[600];
+    int allow = 0;
+    json_error_t jerr;
+    tc_err e;
+
+    memset(&s, 0, sizeof(s));
+    audit_fill(&a, req, "resource", "rejected", 401);
+    a.resource = path;
+    if (req->session != NULL &&
+        b->store->ops->session_get(b->store, req->session, req->now, &s) == TC_ERR_OK &&
+        s.state == TC_SESSION_ATTESTED && s.claims != NULL && s.tee_pubkey != NULL) {
+        claims = json_loads(s.claims, 0, &jerr);
+        pk = json_loads(s.tee_pubkey, 0, &jerr);
+        a.tee = s.tee;
+        a.simulated = s.simulated;
+    } else if (tok != NULL) {
+        EVP_PKEY *keys[1] = {b->key};
+
+        a.session = NULL;
+        if ((e = tc_jwt_verify(tok, strlen(tok), keys, 1, req->now, 0, 1, &claims)) !=
+            TC_ERR_OK) {
+            refuse_ex(b, req, &a, 401, "TokenVerifierError", resp,
+                      "attestation token rejected: %s", tc_err_detail());
+            goto out;
+        }
+        pkp = tc_json_pointer(
+            claims, "/submods/cpu0/ear.veraison.annotated-evidence/runtime_data_claims/tee-pubkey");
+        pk = pkp != NULL ? json_incref((json_t *)pkp) : NULL;
+        a.simulated = json_is_true(json_object_get(claims, "trustchain.simulated"));
+    } else {
+        refuse_ex(b, req, &a, 401, "TokenNotFound", resp,
+                  req->session != NULL
+                      ? "session not found, expired or not attested, and no bearer token"
+                      : "no attested session cookie and no Authorization: Bearer token");
+        goto out;
+    }
+    if (claims == NULL || pk == NULL) {
+        refuse_ex(b, req, &a, 401, "TokenVerifierError", resp,
+                  "the attestation result carries no tee-pubkey");
+        goto out;
+    }
+    evh = NULL;
+    {
+        /* The tee's claims hold evidence_sha256 (set at /attest). */
+        const json_t *ae = tc_json_pointer(claims, "/submods/cpu0/ear.veraison.annotated-evidence");
+        const char *k;
+        json_t *val;
+
+        json_object_foreach((json_t *)ae, k, val) {
+            if (json_is_object(val) && json_is_string(json_object_get(val, "evidence_sha256"))) {
+                evh = json_string_value(json_object_get(val, "evidence_sha256"));
+            }
+        }
+    }
+    a.evidence = evh;
+    if (b->store->ops->policy_list(b->store, "resource", &docs) != TC_ERR_OK) {
+        refuse_ex(b, req, &a, 500, "PolicyEngine", resp, "store: %s", tc_err_detail());
+        goto out;
+    }
+    if ((e = tc_resource_policy_decide(docs, path, claims, &allow, why, sizeof(why))) !=
+        TC_ERR_OK) {
+        refuse_ex(b, req, &a, 401, "PolicyEngine", resp, "%s", tc_err_detail());
+        goto out;
+    }
+    if (!allow) {
+        refuse_ex(b, req, &a, 401, "PolicyDeny", resp, "Access denied by policy: %s", why);
+        goto out;
+    }
+    e = b->store->ops->resource_get(b->store, path, &data, &len);
+    if (e == TC_ERR_NOT_FOUND) {
+        refuse_ex(b, req, &a, 404, "ResourceNotFound", resp, "resource %s not found", path);
+        goto out;
+    }
+    if (e != TC_ERR_OK) {
+        refuse_ex(b, req, &a, 500, "PluginInternalError", resp, "store: %s", tc_err_detail());
+        goto out;
+    }
+    if ((e = tc_jwe_encrypt(pk, data, len, &jwe)) != TC_ERR_OK) {
+        refuse_ex(b, req, &a, 401, "JweError", resp, "JWE failed: %s", tc_err_detail());
+        goto out;
+    }
+    a.outcome = "ok";
+    a.status = 200;
+    a.reason = why;
+    tc_broker_audit(b, &a);
+    tc_broker_log(b, req, 200, "resource", a.simulated, "resource=%s %s", path, why);
+    resp->status = 200;
+    resp->content_type = "application/json";
+    resp->body = jwe;
+    resp->body_len = strlen(jwe);
+    jwe = NULL;
+out:
+    tc_free_secret(data, len);
+    free(jwe);
+    json_decref(docs);
+    json_decref(claims);
+    json_decref(pk);
+    tc_session_clear(&s);
+}
+
+/* ---- routing ---- */
+
+void tc_broker_handle(struct tc_broker *b, const struct tc_http_req *req,
+                      struct tc_http_resp *resp)
+{
+    static const char prefix[] = "/kbs/v0/";
+    const char *rest;
+    char path[400];
+
+    memset(resp, 0, sizeof(*resp));
+    if (strncmp(req->path, prefix, sizeof(prefix) - 1) != 0) {
+        tc_broker_refuse(b, req, "http", 404, "InvalidRequestPath", resp,
+                         "Request path %.200s is invalid", req->path);
+        return;
+    }
+    rest = req->path + sizeof(prefix) - 1;
+    if (strcmp(rest, "auth") == 0) {
+        if (strcmp(req->method, "POST") != 0) {
+            tc_broker_refuse(b, req, "auth", 405, "MethodNotAllowed", resp, "use POST");
+            return;
+        }
+        handle_auth(b, req, resp);
+        return;
+    }
+    if (strcmp(rest, "attest") == 0) {
+        if (strcmp(req->method, "POST") != 0) {
+            tc_broker_refuse(b, req, "attest", 405, "MethodNotAllowed", resp, "use POST");
+            return;
+        }
+        handle_attest(b, req, resp);
+        return;
+    }
+    if (strcmp(rest, "jwks") == 0 && strcmp(req->method, "GET") == 0) {
+        tc_broker_json(resp, 200, json_pack("{s:[O]}", "keys", b->jwk));
+        return;
+    }
+    if (strncmp(rest, "resource/", 9) == 0 && strcmp(req->method, "GET") == 0) {
+        if (!tc_broker_resource_path(rest + 9, path, sizeof(path))) {
+            tc_broker_refuse(b, req, "resource", 404, "InvalidRequestPath", resp,
+                             "Request path %.200s is invalid (resource/<repo>/<type>/<tag>, "
+                             "segments of [A-Za-z0-9._-])",
+                             req->path);
+            return;
+        }
+        handle_resource_get(b, req, path, resp);
+        return;
+    }
+    if (tc_broker_admin(b, req, rest, resp)) {
+        return;
+    }
+    tc_broker_refuse(b, req, "http", 404, "InvalidRequestPath", resp,
+                     "Request path %.200s is invalid", req->path);
+}
+
+/* ---- lifecycle ---- */
+
+static tc_err load_or_create_key(struct tc_broker *b)
+{
+    uint8_t *pem = NULL;
+    size_t n = 0;
+    BIO *bio = NULL;
+    EVP_PKEY *k = NULL;
+    tc_err e;
+
+    if (b->cfg.broker_key != NULL) {
+        if ((e = tc_file_read(b->cfg.broker_key, 64 * 1024, &pem, &n)) != TC_ERR_OK) {
+            return e;
+        }
+    } else {
+        e = b->store->ops->kv_get(b->store, KEY_NAME, &pem, &n);
+        if (e == TC_ERR_NOT_FOUND) {
+            /* First start: make the key and keep it in the store, so every restart (and every
+             * replica on a shared store) signs with it and tokens stay verifiable. */
+            char *p = NULL;
+            long len;
+
+            k = EVP_EC_gen("P-256");
+            bio = BIO_new(BIO_s_mem());
+            if (k == NULL || bio == NULL ||
+                PEM_write_bio_PrivateKey(bio, k, NULL, NULL, 0, NULL, NULL) != 1) {
+                e = tc_fail_ssl(TC_ERR_CRYPTO, "broker key generation");
+                goto out;
+            }
+            len = BIO_get_mem_data(bio, &p);
+            e = b->store->ops->kv_put_new(b->store, KEY_NAME, (const uint8_t *)p, (size_t)len);
+            BIO_free(bio);
+            bio = NULL;
+            EVP_PKEY_free(k);
+            k = NULL;
+            if (e != TC_ERR_OK && e != TC_ERR_MISMATCH) {
+                goto out;
+            }
+            /* Read back: another replica may have won the race. */
+            e = b->store->ops->kv_get(b->store, KEY_NAME, &pem, &n);
+        }
+        if (e != TC_ERR_OK) {
+            goto out;
+        }
+    }
+    bio = BIO_new_mem_buf(pem, (int)n);
+    k = bio != NULL ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+    if (k == NULL || tc_jws_alg(k) == NULL || strcmp(tc_jws_alg(k), "ES256") != 0) {
+        ERR_clear_error();
+        e = tc_fail(TC_ERR_MALFORMED, "broker key: not a P-256 private key (PEM)");
+        goto out;
+    }
+    b->key = k;
+    k = NULL;
+    e = TC_ERR_OK;
+out:
+    BIO_free(bio);
+    EVP_PKEY_free(k);
+    tc_free_secret(pem, n);
+    return e;
+}
+
+tc_err tc_broker_new(const struct tc_broker_config *c, struct tc_broker **out)
+{
+    struct tc_broker *b = calloc(1, sizeof(*b));
+    struct tc_store_opts so;
+    char *thumb_in = NULL;
+    uint8_t thumb[32];
+    tc_err e;
+
+    if (b == NULL) {
+        return tc_fail(TC_ERR_NOMEM, "broker");
+    }
+    b->cfg = *c;
+    pthread_mutex_init(&b->lock, NULL);
+    if (c->db_path == NULL) {
+        e = tc_fail(TC_ERR_USAGE, "broker: no store (--db)");
+        goto fail;
+    }
+    memset(&so, 0, sizeof(so));
+    so.sync_full = c->sync_full;
+    if ((e = tc_store_open_sqlite(c->db_path, &so, &b->store)) != TC_ERR_OK) {
+        goto fail;
+    }
+    if ((e = load_or_create_key(b)) != TC_ERR_OK ||
+        (e = tc_jwk_from_pkey(b->key, "ES256", &b->jwk)) != TC_ERR_OK) {
+        goto fail;
+    }
+    /* kid: the RFC 7638 thumbprint (SHA-256 of the canonical required members). */
+    thumb_in = NULL;
+    {
+        json_t *req_members = json_pack("{s:O,s:O,s:O,s:O}", "crv", json_object_get(b->jwk, "crv"),
+                                        "kty", json_object_get(b->jwk, "kty"), "x",
+                                        json_object_get(b->jwk, "x"), "y",
+                                        json_object_get(b->jwk, "y"));
+        size_t tl = 0;
+        char *kid = NULL;
+
+        e = req_members != NULL ? tc_jcs_dump(req_members, &thumb_in, &tl) : TC_ERR_NOMEM;
+        json_decref(req_members);
+        if (e == TC_ERR_OK) {
+            e = tc_digest(EVP_sha256(), thumb_in, tl, thumb);
+        }
+        if (e == TC_ERR_OK) {
+            e = tc_b64_encode(thumb, sizeof(thumb), 1, &kid);
+        }
+        if (e != TC_ERR_OK) {
+            free(thumb_in);
+            goto fail;
+        }
+        snprintf(b->kid, sizeof(b->kid), "%s", kid);
+        free(kid);
+        free(thumb_in);
+    }
+    json_object_set_new(b->jwk, "kid", json_string(b->kid));
+    json_object_set_new(b->jwk, "use", json_string("sig"));
+    *out = b;
+    return TC_ERR_OK;
+fail:
+    tc_broker_free(b);
+    return e;
+}
+
+void tc_broker_tick(struct tc_broker *b, time_t now)
+{
+    size_t n = 0;
+
+    if (now - b->purged_at < 10) {
+        return;
+    }
+    b->purged_at = now;
+    if (b->store->ops->session_purge(b->store, now, &n) != TC_ERR_OK) {
+        tc_broker_log(b, NULL, 500, "purge", 0, "session purge failed: %s", tc_err_detail());
+    }
+}

@@ -1,0 +1,930 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The SQLite store backend (WAL).  One connection per thread (SQLite
+ * connections are not shared), prepared statements cached per connection;
+ * writers are serialised in-process by a mutex (WAL has one writer at a time
+ * anyway, and this avoids SQLite's sleeping busy handler under load).
+ * Every write that carries an audit record commits it in the same
+ * transaction.  The audit table is append-only: triggers abort UPDATE and
+ * DELETE.  secure_delete overwrites freed pages so deleted or replaced
+ * secrets do not linger in the file.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "broker/store.h"
+#include "trustchain/util.h"
+
+enum stmt_id {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_SESSION_INSERT,
+    ST_SESSION_GET,
+    ST_SESSION_ATTEST,
+    ST_SESSION_PURGE,
+    ST_SESSION_COUNT,
+    ST_RESOURCE_PUT,
+    ST_RESOURCE_GET,
+    ST_RESOURCE_DELETE,
+    ST_RESOURCE_LIST,
+    ST_POLICY_PUT,
+    ST_POLICY_GET,
+    ST_POLICY_DELETE,
+    ST_POLICY_LIST,
+    ST_REFVAL_PUT,
+    ST_REFVALS_GET,
+    ST_KV_GET,
+    ST_KV_PUT_NEW,
+    ST_AUDIT,
+    ST_AUDIT_LIST,
+    ST_COUNT_
+};
+
+static const char *const stmt_sql[ST_COUNT_] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_SESSION_INSERT] = "INSERT INTO sessions(id,state,tee,nonce,created,expires,sim) "
+                          "VALUES(?1,0,?2,?3,?4,?5,?6)",
+    [ST_SESSION_GET] = "SELECT state,tee,nonce,created,expires,sim,token,claims,pubkey "
+                       "FROM sessions WHERE id=?1 AND expires>?2",
+    [ST_SESSION_ATTEST] = "UPDATE sessions SET state=1,token=?4,claims=?5,pubkey=?6,sim=?7 "
+                          "WHERE id=?1 AND state=0 AND nonce=?2 AND expires>?3",
+    [ST_SESSION_PURGE] = "DELETE FROM sessions WHERE expires<=?1",
+    [ST_SESSION_COUNT] = "SELECT count(*) FROM sessions WHERE expires>?1",
+    [ST_RESOURCE_PUT] = "INSERT INTO resources(path,data,updated) VALUES(?1,?2,?3) "
+                        "ON CONFLICT(path) DO UPDATE SET data=excluded.data,"
+                        "updated=excluded.updated",
+    [ST_RESOURCE_GET] = "SELECT data FROM resources WHERE path=?1",
+    [ST_RESOURCE_DELETE] = "DELETE FROM resources WHERE path=?1",
+    [ST_RESOURCE_LIST] = "SELECT path FROM resources ORDER BY path",
+    [ST_POLICY_PUT] = "INSERT INTO policies(kind,id,doc,updated) VALUES(?1,?2,?3,?4) "
+                      "ON CONFLICT(kind,id) DO UPDATE SET doc=excluded.doc,updated=excluded.updated",
+    [ST_POLICY_GET] = "SELECT doc FROM policies WHERE kind=?1 AND id=?2",
+    [ST_POLICY_DELETE] = "DELETE FROM policies WHERE kind=?1 AND id=?2",
+    [ST_POLICY_LIST] = "SELECT doc FROM policies WHERE kind=?1 ORDER BY id",
+    [ST_REFVAL_PUT] = "INSERT INTO refvals(tee,name,vals,updated) VALUES(?1,?2,?3,?4) "
+                      "ON CONFLICT(tee,name) DO UPDATE SET vals=excluded.vals,"
+                      "updated=excluded.updated",
+    [ST_REFVALS_GET] = "SELECT name,vals FROM refvals WHERE tee=?1",
+    [ST_KV_GET] = "SELECT value FROM kv WHERE name=?1",
+    [ST_KV_PUT_NEW] = "INSERT INTO kv(name,value) VALUES(?1,?2)",
+    [ST_AUDIT] = "INSERT INTO audit(ts,event,outcome,status,session,tee,sim,resource,evidence,"
+                 "client,reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+    [ST_AUDIT_LIST] = "SELECT id,ts,event,outcome,status,session,tee,sim,resource,evidence,"
+                      "client,reason FROM audit WHERE id>?1 ORDER BY id LIMIT ?2",
+};
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
+    "INSERT OR IGNORE INTO meta(k,v) VALUES('schema','1');"
+    "CREATE TABLE IF NOT EXISTS sessions(id TEXT PRIMARY KEY, state INTEGER NOT NULL,"
+    " tee TEXT NOT NULL, nonce TEXT NOT NULL, created INTEGER NOT NULL,"
+    " expires INTEGER NOT NULL, sim INTEGER NOT NULL DEFAULT 0, token TEXT, claims TEXT,"
+    " pubkey TEXT) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS sessions_expires ON sessions(expires);"
+    "CREATE TABLE IF NOT EXISTS resources(path TEXT PRIMARY KEY, data BLOB NOT NULL,"
+    " updated INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS policies(kind TEXT NOT NULL, id TEXT NOT NULL,"
+    " doc TEXT NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY(kind,id));"
+    "CREATE TABLE IF NOT EXISTS refvals(tee TEXT NOT NULL, name TEXT NOT NULL,"
+    " vals TEXT NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY(tee,name));"
+    "CREATE TABLE IF NOT EXISTS kv(name TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " ts INTEGER NOT NULL, event TEXT NOT NULL, outcome TEXT NOT NULL, status INTEGER,"
+    " session TEXT, tee TEXT, sim INTEGER, resource TEXT, evidence TEXT, client TEXT,"
+    " reason TEXT);"
+    "CREATE TRIGGER IF NOT EXISTS audit_append_only_u BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_append_only_d BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;";
+
+struct conn {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT_];
+    struct conn *next, *prev;
+    struct sqlite_store *owner;
+};
+
+struct sqlite_store {
+    struct tc_store base;
+    char *path;
+    int sync_full;
+    pthread_key_t key;
+    pthread_mutex_t wlock;  /* one writer at a time */
+    pthread_mutex_t clock;  /* the list of connections */
+    struct conn *conns;
+};
+
+static tc_err db_fail(sqlite3 *db, const char *what)
+{
+    return tc_fail(TC_ERR_STORE, "sqlite: %s: %s", what, db != NULL ? sqlite3_errmsg(db) : "?");
+}
+
+static void conn_close(struct conn *c)
+{
+    int i;
+
+    for (i = 0; i < ST_COUNT_; i++) {
+        sqlite3_finalize(c->st[i]);
+    }
+    sqlite3_close(c->db);
+    free(c);
+}
+
+/* Thread exit: unlink and close this thread's connection. */
+static void conn_destroy(void *p)
+{
+    struct conn *c = p;
+    struct sqlite_store *s = c->owner;
+
+    pthread_mutex_lock(&s->clock);
+    if (c->prev != NULL) {
+        c->prev->next = c->next;
+    } else {
+        s->conns = c->next;
+    }
+    if (c->next != NULL) {
+        c->next->prev = c->prev;
+    }
+    pthread_mutex_unlock(&s->clock);
+    conn_close(c);
+}
+
+static tc_err conn_open(struct sqlite_store *s, struct conn **out)
+{
+    struct conn *c = calloc(1, sizeof(*c));
+    char pragmas[256];
+    char *msg = NULL;
+
+    if (c == NULL) {
+        return tc_fail(TC_ERR_NOMEM, "sqlite connection");
+    }
+    if (sqlite3_open_v2(s->path, &c->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        tc_err e = db_fail(c->db, s->path);
+
+        conn_close(c);
+        return e;
+    }
+    sqlite3_busy_timeout(c->db, 10000);
+    snprintf(pragmas, sizeof(pragmas),
+             "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA secure_delete=ON;"
+             "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;",
+             s->sync_full ? "FULL" : "NORMAL");
+    if (sqlite3_exec(c->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+        tc_err e = tc_fail(TC_ERR_STORE, "sqlite: %s: %s", s->path, msg ? msg : "pragma");
+
+        sqlite3_free(msg);
+        conn_close(c);
+        return e;
+    }
+    c->owner = s;
+    *out = c;
+    return TC_ERR_OK;
+}
+
+/* This thread's connection (opened on first use). */
+static tc_err conn_get(struct sqlite_store *s, struct conn **out)
+{
+    struct conn *c = pthread_getspecific(s->key);
+    tc_err e;
+
+    if (c != NULL) {
+        *out = c;
+        return TC_ERR_OK;
+    }
+    if ((e = conn_open(s, &c)) != TC_ERR_OK) {
+        return e;
+    }
+    pthread_mutex_lock(&s->clock);
+    c->next = s->conns;
+    if (s->conns != NULL) {
+        s->conns->prev = c;
+    }
+    s->conns = c;
+    pthread_mutex_unlock(&s->clock);
+    pthread_setspecific(s->key, c);
+    *out = c;
+    return TC_ERR_OK;
+}
+
+static tc_err stmt(struct conn *c, enum stmt_id id, sqlite3_stmt **out)
+{
+    if (c->st[id] == NULL &&
+        sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &c->st[id], NULL) !=
+            SQLITE_OK) {
+        return db_fail(c->db, stmt_sql[id]);
+    }
+    sqlite3_reset(c->st[id]);
+    sqlite3_clear_bindings(c->st[id]);
+    *out = c->st[id];
+    return TC_ERR_OK;
+}
+
+static int bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    return s != NULL ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+/* Run a statement that returns no rows; *changes (optional) receives the row count. */
+static tc_err run(struct conn *c, sqlite3_stmt *st, int *changes)
+{
+    int rc = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        return db_fail(c->db, sqlite3_sql(st));
+    }
+    if (changes != NULL) {
+        *changes = sqlite3_changes(c->db);
+    }
+    return TC_ERR_OK;
+}
+
+static tc_err simple(struct conn *c, enum stmt_id id)
+{
+    sqlite3_stmt *st;
+    tc_err e = stmt(c, id, &st);
+
+    return e == TC_ERR_OK ? run(c, st, NULL) : e;
+}
+
+static tc_err audit_insert(struct conn *c, const struct tc_audit *a)
+{
+    sqlite3_stmt *st;
+    tc_err e;
+
+    if (a == NULL) {
+        return TC_ERR_OK;
+    }
+    if ((e = stmt(c, ST_AUDIT, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)a->ts);
+    bind_text(st, 2, a->event != NULL ? a->event : "?");
+    bind_text(st, 3, a->outcome != NULL ? a->outcome : "?");
+    sqlite3_bind_int(st, 4, a->status);
+    bind_text(st, 5, a->session);
+    bind_text(st, 6, a->tee);
+    sqlite3_bind_int(st, 7, a->simulated);
+    bind_text(st, 8, a->resource);
+    bind_text(st, 9, a->evidence);
+    bind_text(st, 10, a->client);
+    bind_text(st, 11, a->reason);
+    return run(c, st, NULL);
+}
+
+/*
+ * A write transaction: lock, BEGIN IMMEDIATE, the caller's statement (already
+ * bound), the audit record, COMMIT.  *changes receives the statement's row count.
+ */
+static tc_err write_tx(struct sqlite_store *s, struct conn *c, sqlite3_stmt *st,
+                       const struct tc_audit *a, int *changes)
+{
+    tc_err e;
+
+    pthread_mutex_lock(&s->wlock);
+    if ((e = simple(c, ST_BEGIN)) != TC_ERR_OK) {
+        goto unlock;
+    }
+    if ((st != NULL && (e = run(c, st, changes)) != TC_ERR_OK) ||
+        (e = audit_insert(c, a)) != TC_ERR_OK || (e = simple(c, ST_COMMIT)) != TC_ERR_OK) {
+        char why[512];
+
+        snprintf(why, sizeof(why), "%s", tc_err_detail());
+        (void)simple(c, ST_ROLLBACK);
+        e = tc_fail(e, "%s", why);
+    }
+unlock:
+    pthread_mutex_unlock(&s->wlock);
+    return e;
+}
+
+#define S(st) ((struct sqlite_store *)(st))
+#define CONN(s, c)                                                                                 \
+    do {                                                                                           \
+        tc_err ce_ = conn_get(S(s), &(c));                                                         \
+        if (ce_ != TC_ERR_OK) {                                                                    \
+            return ce_;                                                                            \
+        }                                                                                          \
+    } while (0)
+
+static char *col_strdup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+
+    return t != NULL ? strdup((const char *)t) : NULL;
+}
+
+void tc_session_clear(struct tc_session *s)
+{
+    free(s->token);
+    free(s->claims);
+    free(s->tee_pubkey);
+    memset(s, 0, sizeof(*s));
+}
+
+static tc_err sq_session_insert(struct tc_store *s, const struct tc_session *ss,
+                                const struct tc_audit *a)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_SESSION_INSERT, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    bind_text(st, 1, ss->id);
+    bind_text(st, 2, ss->tee);
+    bind_text(st, 3, ss->nonce);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)ss->created);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)ss->expires);
+    sqlite3_bind_int(st, 6, ss->simulated);
+    return write_tx(S(s), c, st, a, NULL);
+}
+
+static tc_err sq_session_get(struct tc_store *s, const char *id, time_t now,
+                             struct tc_session *out)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    int rc;
+    tc_err e;
+
+    CONN(s, c);
+    memset(out, 0, sizeof(*out));
+    if ((e = stmt(c, ST_SESSION_GET, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    bind_text(st, 1, id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return tc_fail(TC_ERR_NOT_FOUND, "session not found or expired");
+    }
+    if (rc != SQLITE_ROW) {
+        e = db_fail(c->db, "session get");
+        sqlite3_reset(st);
+        return e;
+    }
+    snprintf(out->id, sizeof(out->id), "%s", id);
+    out->state = (enum tc_session_state)sqlite3_column_int(st, 0);
+    snprintf(out->tee, sizeof(out->tee), "%s", (const char *)sqlite3_column_text(st, 1));
+    snprintf(out->nonce, sizeof(out->nonce), "%s", (const char *)sqlite3_column_text(st, 2));
+    out->created = (time_t)sqlite3_column_int64(st, 3);
+    out->expires = (time_t)sqlite3_column_int64(st, 4);
+    out->simulated = sqlite3_column_int(st, 5);
+    out->token = col_strdup(st, 6);
+    out->claims = col_strdup(st, 7);
+    out->tee_pubkey = col_strdup(st, 8);
+    sqlite3_reset(st);
+    return TC_ERR_OK;
+}
+
+static tc_err sq_session_attest(struct tc_store *s, const char *id, const char *nonce, time_t now,
+                                const char *token, const char *claims, const char *tee_pubkey,
+                                int simulated, const struct tc_audit *a)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    int changes = 0;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_SESSION_ATTEST, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    bind_text(st, 1, id);
+    bind_text(st, 2, nonce);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+    bind_text(st, 4, token);
+    bind_text(st, 5, claims);
+    bind_text(st, 6, tee_pubkey);
+    sqlite3_bind_int(st, 7, simulated);
+    pthread_mutex_lock(&S(s)->wlock);
+    if ((e = simple(c, ST_BEGIN)) != TC_ERR_OK) {
+        pthread_mutex_unlock(&S(s)->wlock);
+        return e;
+    }
+    if ((e = run(c, st, &changes)) == TC_ERR_OK) {
+        if (changes != 1) {
+            e = tc_fail(TC_ERR_NOT_FOUND, "session is not awaiting this nonce (already used, "
+                                          "expired or unknown)");
+        } else if ((e = audit_insert(c, a)) == TC_ERR_OK) {
+            e = simple(c, ST_COMMIT);
+        }
+    }
+    if (e != TC_ERR_OK) {
+        char why[512];
+
+        snprintf(why, sizeof(why), "%s", tc_err_detail());
+        (void)simple(c, ST_ROLLBACK);
+        e = tc_fail(e, "%s", why);
+    }
+    pthread_mutex_unlock(&S(s)->wlock);
+    return e;
+}
+
+static tc_err sq_session_purge(struct tc_store *s, time_t now, size_t *purged)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    int changes = 0;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_SESSION_PURGE, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+    e = write_tx(S(s), c, st, NULL, &changes);
+    if (purged != NULL) {
+        *purged = (size_t)changes;
+    }
+    return e;
+}
+
+static tc_err sq_session_count(struct tc_store *s, time_t now, size_t *n)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_SESSION_COUNT, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        e = db_fail(c->db, "session count");
+    } else {
+        *n = (size_t)sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+static tc_err sq_resource_put(struct tc_store *s, const char *path, const uint8_t *data,
+                              size_t len, time_t now, const struct tc_audit *a)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_RESOURCE_PUT, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    bind_text(st, 1, path);
+    sqlite3_bind_blob(st, 2, len > 0 ? data : (const void *)"", (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+    e = write_tx(S(s), c, st, a, NULL);
+    sqlite3_clear_bindings(st);
+    return e;
+}
+
+static tc_err sq_resource_get(struct tc_store *s, const char *path, uint8_t **data, size_t *len)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    int rc;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_RESOURCE_GET, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    bind_text(st, 1, path);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const void *b = sqlite3_column_blob(st, 0);
+        int n = sqlite3_column_bytes(st, 0);
+        uint8_t *p = malloc(n > 0 ? (size_t)n : 1);
+
+        if (p == NULL) {
+            e = tc_fail(TC_ERR_NOMEM, "resource");
+        } else {
+            if (n > 0) {
+                memcpy(p, b, (size_t)n);
+            }
+            *data = p;
+            *len = (size_t)n;
+        }
+    } else if (rc == SQLITE_DONE) {
+        e = tc_fail(TC_ERR_NOT_FOUND, "resource %s not found", path);
+    } else {
+        e = db_fail(c->db, "resource get");
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+static tc_err sq_resource_delete(struct tc_store *s, const char *path, const struct tc_audit *a)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    int changes = 0;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_RESOURCE_DELETE, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    bind_text(st, 1, path);
+    if ((e = write_tx(S(s), c, st, a, &changes)) != TC_ERR_OK) {
+        return e;
+    }
+    return changes == 1 ? TC_ERR_OK : tc_fail(TC_ERR_NOT_FOUND, "resource %s not found", path);
+}
+
+/* Collect column 0 of every row (as strings, or parsed JSON when parse is set). */
+static tc_err collect(struct conn *c, sqlite3_stmt *st, int parse, json_t **out)
+{
+    json_t *arr = json_array();
+    int rc;
+    tc_err e = TC_ERR_OK;
+
+    if (arr == NULL) {
+        sqlite3_reset(st);
+        return tc_fail(TC_ERR_NOMEM, "store list");
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        json_t *v;
+
+        if (parse) {
+            json_error_t jerr;
+
+            v = json_loads(t != NULL ? t : "null", 0, &jerr);
+        } else {
+            v = json_string(t != NULL ? t : "");
+        }
+        if (v != NULL) {
+            json_array_append_new(arr, v);
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        e = db_fail(c->db, "list");
+        json_decref(arr);
+    } else {
+        *out = arr;
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+static tc_err sq_resource_list(struct tc_store *s, json_t **paths)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_RESOURCE_LIST, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    return collect(c, st, 0, paths);
+}
+
+static tc_err sq_policy_put(struct tc_store *s, const char *kind, const char *id, const char *doc,
+                            time_t now, const struct tc_audit *a)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_POLICY_PUT, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    bind_text(st, 1, kind);
+    bind_text(st, 2, id);
+    bind_text(st, 3, doc);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+    return write_tx(S(s), c, st, a, NULL);
+}
+
+static tc_err sq_policy_get(struct tc_store *s, const char *kind, const char *id, char **doc)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    int rc;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_POLICY_GET, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    bind_text(st, 1, kind);
+    bind_text(st, 2, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *doc = col_strdup(st, 0);
+        e = *doc != NULL ? TC_ERR_OK : tc_fail(TC_ERR_NOMEM, "policy");
+    } else if (rc == SQLITE_DONE) {
+        e = tc_fail(TC_ERR_NOT_FOUND, "%s policy %s not found", kind, id);
+    } else {
+        e = db_fail(c->db, "policy get");
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+static tc_err sq_policy_delete(struct tc_store *s, const char *kind, const char *id,
+                               const struct tc_audit *a)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    int changes = 0;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_POLICY_DELETE, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    bind_text(st, 1, kind);
+    bind_text(st, 2, id);
+    if ((e = write_tx(S(s), c, st, a, &changes)) != TC_ERR_OK) {
+        return e;
+    }
+    return changes == 1 ? TC_ERR_OK : tc_fail(TC_ERR_NOT_FOUND, "%s policy %s not found", kind, id);
+}
+
+static tc_err sq_policy_list(struct tc_store *s, const char *kind, json_t **docs)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_POLICY_LIST, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    bind_text(st, 1, kind);
+    return collect(c, st, 1, docs);
+}
+
+static tc_err sq_refval_put(struct tc_store *s, const char *tee, const char *name,
+                            const char *values, time_t now, const struct tc_audit *a)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_REFVAL_PUT, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    bind_text(st, 1, tee);
+    bind_text(st, 2, name);
+    bind_text(st, 3, values);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+    return write_tx(S(s), c, st, a, NULL);
+}
+
+static tc_err sq_refvals_get(struct tc_store *s, const char *tee, json_t **obj)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    json_t *o = json_object();
+    int rc;
+    tc_err e;
+
+    CONN(s, c);
+    if (o == NULL) {
+        return tc_fail(TC_ERR_NOMEM, "refvals");
+    }
+    if ((e = stmt(c, ST_REFVALS_GET, &st)) != TC_ERR_OK) {
+        json_decref(o);
+        return e;
+    }
+    bind_text(st, 1, tee);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_error_t jerr;
+        json_t *v = json_loads((const char *)sqlite3_column_text(st, 1), 0, &jerr);
+
+        if (v != NULL) {
+            json_object_set_new(o, (const char *)sqlite3_column_text(st, 0), v);
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        e = db_fail(c->db, "refvals");
+        json_decref(o);
+    } else {
+        *obj = o;
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+static tc_err sq_kv_get(struct tc_store *s, const char *name, uint8_t **data, size_t *len)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    int rc;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_KV_GET, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    bind_text(st, 1, name);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 0);
+        uint8_t *p = malloc((size_t)n + 1);
+
+        if (p == NULL) {
+            e = tc_fail(TC_ERR_NOMEM, "kv");
+        } else {
+            memcpy(p, sqlite3_column_blob(st, 0), (size_t)n);
+            p[n] = '\0';
+            *data = p;
+            *len = (size_t)n;
+        }
+    } else if (rc == SQLITE_DONE) {
+        e = tc_fail(TC_ERR_NOT_FOUND, "%s not in the store", name);
+    } else {
+        e = db_fail(c->db, "kv get");
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+static tc_err sq_kv_put_new(struct tc_store *s, const char *name, const uint8_t *data, size_t len)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_KV_PUT_NEW, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    bind_text(st, 1, name);
+    sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
+    e = write_tx(S(s), c, st, NULL, NULL);
+    sqlite3_clear_bindings(st);
+    if (e != TC_ERR_OK && sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return tc_fail(TC_ERR_MISMATCH, "%s already in the store", name);
+    }
+    return e;
+}
+
+static tc_err sq_audit(struct tc_store *s, const struct tc_audit *a)
+{
+    struct conn *c;
+
+    CONN(s, c);
+    return write_tx(S(s), c, NULL, a, NULL);
+}
+
+static tc_err sq_audit_list(struct tc_store *s, int64_t after, size_t limit, json_t **records)
+{
+    static const char *const cols[] = {"id",  "ts",       "event",    "outcome",
+                                       "status", "session", "tee",   "simulated",
+                                       "resource", "evidence", "client", "reason"};
+    struct conn *c;
+    sqlite3_stmt *st;
+    json_t *arr = json_array();
+    int rc, i;
+    tc_err e;
+
+    CONN(s, c);
+    if (arr == NULL) {
+        return tc_fail(TC_ERR_NOMEM, "audit");
+    }
+    if ((e = stmt(c, ST_AUDIT_LIST, &st)) != TC_ERR_OK) {
+        json_decref(arr);
+        return e;
+    }
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *o = json_object();
+
+        for (i = 0; o != NULL && i < 12; i++) {
+            json_t *v = NULL;
+
+            switch (sqlite3_column_type(st, i)) {
+            case SQLITE_INTEGER:
+                v = i == 7 ? json_boolean(sqlite3_column_int(st, i))
+                           : json_integer(sqlite3_column_int64(st, i));
+                break;
+            case SQLITE_TEXT:
+                v = json_string((const char *)sqlite3_column_text(st, i));
+                break;
+            default:
+                break;
+            }
+            if (v != NULL) {
+                json_object_set_new(o, cols[i], v);
+            }
+        }
+        if (o != NULL) {
+            json_array_append_new(arr, o);
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        e = db_fail(c->db, "audit list");
+        json_decref(arr);
+    } else {
+        *records = arr;
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+static void sq_close(struct tc_store *st)
+{
+    struct sqlite_store *s = S(st);
+    struct conn *c, *next;
+
+    pthread_mutex_lock(&s->clock);
+    for (c = s->conns; c != NULL; c = next) {
+        next = c->next;
+        conn_close(c);
+    }
+    s->conns = NULL;
+    pthread_mutex_unlock(&s->clock);
+    pthread_key_delete(s->key);
+    pthread_mutex_destroy(&s->wlock);
+    pthread_mutex_destroy(&s->clock);
+    free(s->path);
+    free(s);
+}
+
+static const struct tc_store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .session_insert = sq_session_insert,
+    .session_get = sq_session_get,
+    .session_attest = sq_session_attest,
+    .session_purge = sq_session_purge,
+    .session_count = sq_session_count,
+    .resource_put = sq_resource_put,
+    .resource_get = sq_resource_get,
+    .resource_delete = sq_resource_delete,
+    .resource_list = sq_resource_list,
+    .policy_put = sq_policy_put,
+    .policy_get = sq_policy_get,
+    .policy_delete = sq_policy_delete,
+    .policy_list = sq_policy_list,
+    .refval_put = sq_refval_put,
+    .refvals_get = sq_refvals_get,
+    .kv_get = sq_kv_get,
+    .kv_put_new = sq_kv_put_new,
+    .audit = sq_audit,
+    .audit_list = sq_audit_list,
+};
+
+tc_err tc_store_open_sqlite(const char *path, const struct tc_store_opts *opts,
+                            struct tc_store **out)
+{
+    struct sqlite_store *s = calloc(1, sizeof(*s));
+    struct conn *c = NULL;
+    char *msg = NULL;
+    tc_err e;
+
+    if (s == NULL || (s->path = strdup(path)) == NULL) {
+        free(s);
+        return tc_fail(TC_ERR_NOMEM, "store");
+    }
+    if (sqlite3_threadsafe() == 0) {
+        free(s->path);
+        free(s);
+        return tc_fail(TC_ERR_STORE, "sqlite: library built without thread support");
+    }
+    s->base.ops = &sqlite_ops;
+    s->sync_full = opts != NULL && opts->sync_full;
+    pthread_mutex_init(&s->wlock, NULL);
+    pthread_mutex_init(&s->clock, NULL);
+    if (pthread_key_create(&s->key, conn_destroy) != 0) {
+        pthread_mutex_destroy(&s->wlock);
+        pthread_mutex_destroy(&s->clock);
+        free(s->path);
+        free(s);
+        return tc_fail(TC_ERR_INTERNAL, "store: thread key");
+    }
+    if ((e = conn_get(s, &c)) != TC_ERR_OK) {
+        sq_close(&s->base);
+        return e;
+    }
+    if (sqlite3_exec(c->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
+        e = tc_fail(TC_ERR_STORE, "sqlite: %s: schema: %s", path, msg ? msg : "?");
+        sqlite3_free(msg);
+        sq_close(&s->base);
+        return e;
+    }
+    *out = &s->base;
+    return TC_ERR_OK;
+}
