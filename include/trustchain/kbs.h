@@ -90,6 +90,9 @@ TC_MUST_USE tc_err tc_jwk_generate(enum tc_jwk_kind kind, EVP_PKEY **key, json_t
  */
 TC_MUST_USE tc_err tc_jwe_encrypt(const json_t *tee_pubkey, const uint8_t *pt, size_t ptlen,
                                   char **out);
+/* The same JWE built with José (the reference the tests cross-check against). */
+TC_MUST_USE tc_err tc_jwe_encrypt_jose(const json_t *tee_pubkey, const uint8_t *pt, size_t ptlen,
+                                       char **out);
 
 /*
  * Decrypt a flattened JWE produced by any conforming implementation with the

@@ -460,6 +460,17 @@ out:
     return e;
 }
 
+tc_err tc_jwt_payload(const char *jwt, size_t len, json_t **claims)
+{
+    const char *d1 = memchr(jwt, '.', len), *d2;
+
+    d2 = d1 != NULL ? memchr(d1 + 1, '.', len - (size_t)(d1 + 1 - jwt)) : NULL;
+    if (d1 == NULL || d2 == NULL) {
+        return tc_fail(TC_ERR_MALFORMED, "jwt: not three dot-separated parts");
+    }
+    return b64u_load(d1 + 1, (size_t)(d2 - d1 - 1), claims, "payload");
+}
+
 tc_err tc_jwt_verify(const char *jwt, size_t len, EVP_PKEY *const *keys, size_t n, time_t now,
                      long leeway, int require_exp, json_t **claims)
 {

@@ -15,11 +15,20 @@ struct tc_broker {
     EVP_PKEY *key;               /* P-256: signs the EAR tokens */
     json_t *jwk;                 /* its public JWK, with kid */
     char kid[64];
+    uint8_t mac_key[32];         /* authenticates the session cookies (kbs.c) */
+    EVP_MAC_CTX *mac_ctx;        /* HMAC-SHA256 keyed with mac_key, duplicated per use */
     struct MHD_Daemon *daemon;
     pthread_mutex_t lock;        /* the log and the session-count cache */
     time_t count_at;
     size_t count;
     time_t purged_at;
+    /* Parsed policies and reference values, revalidated on every request against the
+     * store's config generation (not state: a cache of what the store holds). */
+    int cache_valid;
+    uint64_t cache_gen;
+    json_t *cache_resource; /* array of resource policy documents */
+    json_t *cache_appraisal; /* object: tee -> stored appraisal policy */
+    json_t *cache_refvals;   /* object: tee -> {name: [values]} */
 };
 
 /* A JSON response (takes ownership of j). */

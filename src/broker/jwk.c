@@ -14,6 +14,7 @@
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
+#include "broker/eckey.h"
 #include "trustchain/kbs.h"
 #include "trustchain/util.h"
 
@@ -55,48 +56,19 @@ static tc_err ec_from_xy(const struct curve *c, const uint8_t *x, const uint8_t 
                          EVP_PKEY **pkey)
 {
     uint8_t pt[1 + 2 * 66];
-    OSSL_PARAM_BLD *bld = NULL;
-    OSSL_PARAM *params = NULL;
-    EVP_PKEY_CTX *ctx = NULL, *chk = NULL;
-    EVP_PKEY *k = NULL;
-    tc_err e = TC_ERR_CRYPTO;
+    tc_err e;
 
     pt[0] = 0x04; /* SEC 1 2.3.3 uncompressed point */
     memcpy(pt + 1, x, c->len);
     memcpy(pt + 1 + c->len, y, c->len);
-    bld = OSSL_PARAM_BLD_new();
-    if (bld == NULL ||
-        OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, c->group, 0) != 1 ||
-        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pt, 1 + 2 * c->len) !=
-            1 ||
-        (params = OSSL_PARAM_BLD_to_param(bld)) == NULL) {
-        e = tc_fail_ssl(TC_ERR_CRYPTO, "tee-pubkey: EC parameters");
-        goto out;
+    /* Public key validation (SP 800-56A 5.6.2.3.4: on the curve, not infinity, which the
+     * uncompressed form cannot encode); the order check of the full validation is implied
+     * for these prime-order curves. */
+    e = tc_eckey_from_point(c->crv, pt, 1 + 2 * c->len, pkey);
+    if (e != TC_ERR_OK) {
+        return tc_fail(e, "tee-pubkey: not a point on %s", c->crv);
     }
-    ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-    if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
-        EVP_PKEY_fromdata(ctx, &k, EVP_PKEY_PUBLIC_KEY, params) != 1) {
-        ERR_clear_error();
-        e = tc_fail(TC_ERR_MALFORMED, "tee-pubkey: not a point on %s", c->crv);
-        goto out;
-    }
-    /* Full public key validation (SP 800-56A 5.6.2.3.3): on the curve, not infinity. */
-    chk = EVP_PKEY_CTX_new_from_pkey(NULL, k, NULL);
-    if (chk == NULL || EVP_PKEY_public_check(chk) != 1) {
-        ERR_clear_error();
-        e = tc_fail(TC_ERR_MALFORMED, "tee-pubkey: not a valid point on %s", c->crv);
-        goto out;
-    }
-    *pkey = k;
-    k = NULL;
-    e = TC_ERR_OK;
-out:
-    EVP_PKEY_free(k);
-    EVP_PKEY_CTX_free(chk);
-    EVP_PKEY_CTX_free(ctx);
-    OSSL_PARAM_free(params);
-    OSSL_PARAM_BLD_free(bld);
-    return e;
+    return TC_ERR_OK;
 }
 
 static tc_err rsa_from_ne(const uint8_t *n, size_t nlen, const uint8_t *ev, size_t elen,
@@ -297,9 +269,21 @@ tc_err tc_jwk_from_pkey(EVP_PKEY *pkey, const char *alg, json_t **jwk)
         }
         json_object_set_new(o, "kty", json_string("EC"));
         json_object_set_new(o, "crv", json_string(c->crv));
-        if ((e = bn_member(o, "x", pkey, OSSL_PKEY_PARAM_EC_PUB_X, c->len)) != TC_ERR_OK ||
-            (e = bn_member(o, "y", pkey, OSSL_PKEY_PARAM_EC_PUB_Y, c->len)) != TC_ERR_OK) {
-            goto out;
+        {
+            uint8_t pt[1 + 2 * 66];
+            size_t pl = 0;
+
+            if ((e = tc_eckey_point(pkey, pt, sizeof(pt), &pl)) != TC_ERR_OK) {
+                goto out;
+            }
+            if (pl != 1 + 2 * c->len) {
+                e = tc_fail(TC_ERR_CRYPTO, "jwk: point of %zu bytes", pl);
+                goto out;
+            }
+            if ((e = set_b64(o, "x", pt + 1, c->len)) != TC_ERR_OK ||
+                (e = set_b64(o, "y", pt + 1 + c->len, c->len)) != TC_ERR_OK) {
+                goto out;
+            }
         }
     } else if (EVP_PKEY_is_a(pkey, "RSA")) {
         json_object_set_new(o, "kty", json_string("RSA"));
@@ -342,13 +326,11 @@ tc_err tc_jwk_generate(enum tc_jwk_kind kind, EVP_PKEY **key, json_t **pub_jwk)
 
     switch (kind) {
     case TC_JWK_EC_P256:
-        k = EVP_EC_gen("P-256");
-        break;
     case TC_JWK_EC_P384:
-        k = EVP_EC_gen("P-384");
-        break;
     case TC_JWK_EC_P521:
-        k = EVP_EC_gen("P-521");
+        if ((e = tc_eckey_generate(curves[kind].crv, &k)) != TC_ERR_OK) {
+            return e;
+        }
         break;
     case TC_JWK_RSA:
         k = EVP_RSA_gen(3072);

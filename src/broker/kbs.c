@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -125,7 +126,7 @@ static void refuse_ex(struct tc_broker *b, const struct tc_http_req *req, const 
     va_end(ap);
 }
 
-static void set_cookie(struct tc_broker *b, struct tc_http_resp *resp, const char *id,
+static void set_cookie(struct tc_broker *b, struct tc_http_resp *resp, const char *value,
                        time_t expires)
 {
     char date[64];
@@ -134,8 +135,122 @@ static void set_cookie(struct tc_broker *b, struct tc_http_resp *resp, const cha
     gmtime_r(&expires, &tm);
     strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
     snprintf(resp->set_cookie, sizeof(resp->set_cookie), "%s=%s; Expires=%s; Path=/; HttpOnly",
-             TC_KBS_SESSION_COOKIE, id, date);
+             TC_KBS_SESSION_COOKIE, value, date);
     (void)b;
+}
+
+/* ---- sessions: the stateless challenge ---- */
+
+/*
+ * The challenge keeps nothing in the store (an /auth flood costs no memory
+ * and no writes).  The kbs-session-id cookie is
+ *     base64url(payload) "." base64url(HMAC-SHA256(K, "kbs-session v1" || payload)[0..16])
+ *     payload = session id (16 random bytes) || expiry (8, big-endian) || TEE (8, zero-padded)
+ * and the challenge nonce is base64(HMAC-SHA256(K, "kbs-nonce v1" || payload)): 32 bytes
+ * no one without K can predict, fresh per session.  K lives in the store, so every
+ * restart and replica agrees.  A nonce is consumed by inserting the session row at
+ * /attest, whose primary key (the session id) makes it single-use.
+ */
+#define COOKIE_PAYLOAD 32
+#define COOKIE_MAC 16
+
+struct cookie {
+    uint8_t payload[COOKIE_PAYLOAD];
+    char id[TC_SESSION_ID_LEN + 1];
+    char tee[9];
+    time_t expires;
+};
+
+static tc_err mac(struct tc_broker *b, const char *label, const uint8_t *p, size_t n,
+                  uint8_t out[32])
+{
+    /* A copy of the keyed context made once at start (fetching HMAC per call is slow). */
+    EVP_MAC_CTX *c = EVP_MAC_CTX_dup(b->mac_ctx);
+    size_t ol = 0;
+    int ok;
+
+    ok = c != NULL && EVP_MAC_update(c, (const uint8_t *)label, strlen(label)) == 1 &&
+         EVP_MAC_update(c, p, n) == 1 && EVP_MAC_final(c, out, &ol, 32) == 1 && ol == 32;
+    EVP_MAC_CTX_free(c);
+    return ok ? TC_ERR_OK : tc_fail_ssl(TC_ERR_CRYPTO, "session MAC");
+}
+
+static tc_err cookie_nonce(struct tc_broker *b, const struct cookie *c, char **nonce)
+{
+    uint8_t n[32];
+    tc_err e = mac(b, "kbs-nonce v1", c->payload, COOKIE_PAYLOAD, n);
+
+    return e == TC_ERR_OK ? tc_b64_encode(n, sizeof(n), 0, nonce) : e;
+}
+
+static tc_err cookie_new(struct tc_broker *b, const char *tee, time_t expires, struct cookie *c,
+                         char *value, size_t vlen)
+{
+    uint8_t m[32];
+    char *p64 = NULL, *m64 = NULL;
+    int i;
+    tc_err e;
+
+    memset(c, 0, sizeof(*c));
+    if (RAND_bytes(c->payload, 16) != 1) {
+        return tc_fail_ssl(TC_ERR_CRYPTO, "random");
+    }
+    for (i = 0; i < 8; i++) {
+        c->payload[16 + i] = (uint8_t)((uint64_t)expires >> (56 - 8 * i));
+    }
+    memcpy(c->payload + 24, tee, strnlen(tee, 8));
+    tc_hex_encode(c->payload, 16, c->id);
+    snprintf(c->tee, sizeof(c->tee), "%.8s", tee);
+    c->expires = expires;
+    if ((e = mac(b, "kbs-session v1", c->payload, COOKIE_PAYLOAD, m)) == TC_ERR_OK &&
+        (e = tc_b64_encode(c->payload, COOKIE_PAYLOAD, 1, &p64)) == TC_ERR_OK &&
+        (e = tc_b64_encode(m, COOKIE_MAC, 1, &m64)) == TC_ERR_OK) {
+        snprintf(value, vlen, "%s.%s", p64, m64);
+    }
+    free(p64);
+    free(m64);
+    return e;
+}
+
+/* Check a cookie value: MAC, then expiry.  NOT_FOUND (forged/garbled) or EXPIRED. */
+static tc_err cookie_open(struct tc_broker *b, const char *value, time_t now, struct cookie *c)
+{
+    const char *dot = value != NULL ? strchr(value, '.') : NULL;
+    uint8_t *p = NULL, *m = NULL, want[32];
+    size_t pl = 0, ml = 0;
+    uint64_t exp = 0;
+    int i, ok;
+
+    memset(c, 0, sizeof(*c));
+    if (dot == NULL || strlen(value) > 128 ||
+        tc_b64_decode(value, (size_t)(dot - value), COOKIE_PAYLOAD, &p, &pl) != TC_ERR_OK ||
+        tc_b64_decode(dot + 1, strlen(dot + 1), COOKIE_MAC, &m, &ml) != TC_ERR_OK ||
+        pl != COOKIE_PAYLOAD || ml != COOKIE_MAC) {
+        free(p);
+        free(m);
+        return tc_fail(TC_ERR_NOT_FOUND, "%s is not a session of this broker",
+                       TC_KBS_SESSION_COOKIE);
+    }
+    ok = mac(b, "kbs-session v1", p, pl, want) == TC_ERR_OK &&
+         CRYPTO_memcmp(want, m, COOKIE_MAC) == 0;
+    memcpy(c->payload, p, COOKIE_PAYLOAD);
+    free(p);
+    free(m);
+    if (!ok) {
+        return tc_fail(TC_ERR_NOT_FOUND, "%s is not a session of this broker (bad MAC)",
+                       TC_KBS_SESSION_COOKIE);
+    }
+    for (i = 0; i < 8; i++) {
+        exp = (exp << 8) | c->payload[16 + i];
+    }
+    tc_hex_encode(c->payload, 16, c->id);
+    memcpy(c->tee, c->payload + 24, 8);
+    c->tee[8] = '\0';
+    c->expires = (time_t)exp;
+    if (c->expires <= now) {
+        return tc_fail(TC_ERR_EXPIRED, "session %s expired", c->id);
+    }
+    return TC_ERR_OK;
 }
 
 /* ---- POST /kbs/v0/auth ---- */
@@ -164,10 +279,9 @@ static void handle_auth(struct tc_broker *b, const struct tc_http_req *req,
 {
     struct tc_kbs_request rq;
     const struct tc_tee_verifier *tv;
-    struct tc_session s;
+    struct cookie c;
     struct tc_audit a;
-    uint8_t nonce[TC_KBS_NONCE_BYTES], id[16];
-    char *nonce64 = NULL;
+    char value[128], *nonce64 = NULL;
     json_t *root = NULL;
     tc_err e;
 
@@ -199,35 +313,16 @@ static void handle_auth(struct tc_broker *b, const struct tc_http_req *req,
                   "the simulated TEE is refused: the broker was not started with --allow-sim");
         goto out;
     }
-    if (live_sessions(b, req->now) > b->cfg.max_sessions) {
-        refuse_ex(b, req, &a, 503, "SessionLimit", resp,
-                  "too many live sessions (cap %zu); retry later", b->cfg.max_sessions);
+    if (cookie_new(b, tv->name, req->now + (time_t)b->cfg.session_ttl, &c, value,
+                   sizeof(value)) != TC_ERR_OK ||
+        cookie_nonce(b, &c, &nonce64) != TC_ERR_OK) {
+        refuse_ex(b, req, &a, 500, "AttestationError", resp, "challenge: %s", tc_err_detail());
         goto out;
     }
-    if (RAND_bytes(nonce, sizeof(nonce)) != 1 || RAND_bytes(id, sizeof(id)) != 1 ||
-        tc_b64_encode(nonce, sizeof(nonce), 0, &nonce64) != TC_ERR_OK) {
-        refuse_ex(b, req, &a, 500, "AttestationError", resp, "random generator failed");
-        goto out;
-    }
-    memset(&s, 0, sizeof(s));
-    tc_hex_encode(id, sizeof(id), s.id);
-    snprintf(s.tee, sizeof(s.tee), "%s", rq.tee);
-    snprintf(s.nonce, sizeof(s.nonce), "%s", nonce64);
-    s.created = req->now;
-    s.expires = req->now + (time_t)b->cfg.session_ttl;
-    s.simulated = tv->simulated;
-    a.outcome = "ok";
-    a.status = 200;
-    a.session = s.id;
-    if (b->store->ops->session_insert(b->store, &s, &a) != TC_ERR_OK) {
-        a.outcome = "error";
-        refuse_ex(b, req, &a, 500, "AttestationError", resp, "store: %s", tc_err_detail());
-        goto out;
-    }
-    tc_broker_log(b, req, 200, "auth", s.simulated, "session=%s tee=%s", s.id, s.tee);
+    tc_broker_log(b, req, 200, "auth", tv->simulated, "session=%s tee=%s", c.id, tv->name);
     /* Trustee answers extra-params "" (the client then uses SHA-384). */
     tc_broker_json(resp, 200, json_pack("{s:s,s:s}", "nonce", nonce64, "extra-params", ""));
-    set_cookie(b, resp, s.id, s.expires);
+    set_cookie(b, resp, value, c.expires);
 out:
     free(nonce64);
     json_decref(root);
@@ -235,18 +330,68 @@ out:
 
 /* ---- POST /kbs/v0/attest ---- */
 
-static json_t *appraisal_policy(struct tc_broker *b, const char *tee)
+/* The current configuration (new references), from the cache or the store. */
+static tc_err config_get(struct tc_broker *b, const char *tee, json_t **resource,
+                         json_t **appraisal, json_t **refvals)
 {
-    char *doc = NULL;
-    json_t *j = NULL;
+    uint64_t gen = 0;
+    tc_err e;
 
-    if (b->store->ops->policy_get(b->store, "appraisal", tee, &doc) == TC_ERR_OK) {
-        json_error_t jerr;
-
-        j = json_loads(doc, 0, &jerr);
-        free(doc);
+    if ((e = b->store->ops->config_generation(b->store, &gen)) != TC_ERR_OK) {
+        return e;
     }
-    return j != NULL ? j : tc_ear_default_policy(tee);
+    pthread_mutex_lock(&b->lock);
+    if (!b->cache_valid || b->cache_gen != gen) {
+        json_t *rp = NULL, *ap = NULL, *obj = json_object();
+        size_t i;
+
+        if ((e = b->store->ops->policy_list(b->store, "resource", &rp)) != TC_ERR_OK ||
+            (e = b->store->ops->policy_list(b->store, "appraisal", &ap)) != TC_ERR_OK ||
+            obj == NULL) {
+            json_decref(rp);
+            json_decref(ap);
+            json_decref(obj);
+            pthread_mutex_unlock(&b->lock);
+            return e != TC_ERR_OK ? e : tc_fail(TC_ERR_NOMEM, "config");
+        }
+        for (i = 0; i < json_array_size(ap); i++) {
+            json_t *d = json_array_get(ap, i);
+            const char *t = json_string_value(json_object_get(d, "tee"));
+
+            if (t != NULL) {
+                json_object_set(obj, t, d);
+            }
+        }
+        json_decref(ap);
+        json_decref(b->cache_resource);
+        json_decref(b->cache_appraisal);
+        json_decref(b->cache_refvals);
+        b->cache_resource = rp;
+        b->cache_appraisal = obj;
+        b->cache_refvals = json_object();
+        b->cache_gen = gen;
+        b->cache_valid = b->cache_refvals != NULL;
+    }
+    if (resource != NULL) {
+        *resource = json_incref(b->cache_resource);
+    }
+    if (appraisal != NULL) {
+        json_t *p = json_object_get(b->cache_appraisal, tee);
+
+        *appraisal = p != NULL ? json_incref(p) : tc_ear_default_policy(tee);
+    }
+    if (refvals != NULL) {
+        json_t *r = json_object_get(b->cache_refvals, tee);
+
+        if (r == NULL && b->store->ops->refvals_get(b->store, tee, &r) == TC_ERR_OK) {
+            json_object_set(b->cache_refvals, tee, r); /* keeps a reference; r is ours */
+        } else if (r != NULL) {
+            json_incref(r);
+        }
+        *refvals = r != NULL ? r : json_object();
+    }
+    pthread_mutex_unlock(&b->lock);
+    return TC_ERR_OK;
 }
 
 static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
@@ -261,17 +406,19 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
     struct tc_ear_result res;
     struct tc_ear_token tok;
     struct tc_audit a;
+    struct cookie ck;
     uint8_t rd[64], evh[32];
-    char evhex[65], summary[600];
+    char evhex[65] = "", summary[600];
     json_t *root = NULL, *policy = NULL, *refvals = NULL, *claims = NULL, *rdj = NULL,
            *hdr = NULL;
-    char *jwt = NULL, *claims_text = NULL, *pk_text = NULL;
+    char *jwt = NULL, *nonce = NULL;
     tc_err e;
 
     memset(&s, 0, sizeof(s));
     memset(&out, 0, sizeof(out));
     tc_verdict_init(&v);
     audit_fill(&a, req, "attest", "rejected", 401);
+    a.session = NULL;
     if (tc_digest(EVP_sha256(), req->body, req->body_len, evh) == TC_ERR_OK) {
         tc_hex_encode(evh, sizeof(evh), evhex);
         a.evidence = evhex;
@@ -281,31 +428,41 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
                   "cookie %s not found: call /kbs/v0/auth first", TC_KBS_SESSION_COOKIE);
         goto out;
     }
-    if (b->store->ops->session_get(b->store, req->session, req->now, &s) != TC_ERR_OK) {
-        refuse_ex(b, req, &a, 401, "AttestationError", resp,
-                  "session not found or expired: call /kbs/v0/auth again");
+    e = cookie_open(b, req->session, req->now, &ck);
+    if (ck.id[0] != '\0') {
+        a.session = ck.id;
+    }
+    if (e != TC_ERR_OK) {
+        refuse_ex(b, req, &a, 401, "AttestationError", resp, "%s: call /kbs/v0/auth again",
+                  tc_err_detail());
         goto out;
     }
-    a.tee = s.tee;
-    a.simulated = s.simulated;
-    if (s.state != TC_SESSION_AUTHED) {
-        refuse_ex(b, req, &a, 401, "AttestationError", resp,
-                  "replay: this session's nonce was already used; call /kbs/v0/auth again");
-        goto out;
-    }
-    tv = tc_tee_verifier_find(s.tee);
+    a.tee = ck.tee;
+    tv = tc_tee_verifier_find(ck.tee);
+    a.simulated = tv != NULL && tv->simulated;
     if (tv == NULL || (tv->simulated && !b->cfg.allow_sim)) {
         refuse_ex(b, req, &a, 401, "AttestationError", resp, "TEE \"%s\" is not accepted",
-                  s.tee);
+                  ck.tee);
         goto out;
     }
+    if (cookie_nonce(b, &ck, &nonce) != TC_ERR_OK) {
+        refuse_ex(b, req, &a, 500, "AttestationError", resp, "challenge: %s", tc_err_detail());
+        goto out;
+    }
+    if (live_sessions(b, req->now) > b->cfg.max_sessions) {
+        refuse_ex(b, req, &a, 503, "SessionLimit", resp,
+                  "too many live sessions (cap %zu); retry later", b->cfg.max_sessions);
+        goto out;
+    }
+    snprintf(s.id, sizeof(s.id), "%s", ck.id);
+    snprintf(s.tee, sizeof(s.tee), "%s", ck.tee);
     if ((e = tc_kbs_parse_attestation((const char *)req->body, req->body_len, &root, &att)) !=
         TC_ERR_OK) {
         refuse_ex(b, req, &a, 401, "AttestationError", resp, "bad Attestation: %s",
                   tc_err_detail());
         goto out;
     }
-    if (strcmp(att.nonce, s.nonce) != 0) {
+    if (strcmp(att.nonce, nonce) != 0) {
         refuse_ex(b, req, &a, 401, "AttestationError", resp,
                   "the nonce in runtime-data differs from this session's challenge (replayed or "
                   "foreign evidence)");
@@ -315,7 +472,7 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
         refuse_ex(b, req, &a, 401, "AttestationError", resp, "%s", tc_err_detail());
         goto out;
     }
-    if ((e = tc_kbs_report_data(att.tee_pubkey, s.nonce, att.additional, rd, NULL)) !=
+    if ((e = tc_kbs_report_data(att.tee_pubkey, nonce, att.additional, rd, NULL)) !=
         TC_ERR_OK) {
         refuse_ex(b, req, &a, 401, "AttestationError", resp, "runtime data: %s",
                   tc_err_detail());
@@ -342,23 +499,23 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
     /* Appraisal: reference values and the TEE's appraisal policy -> trust vector. */
     memset(&res, 0, sizeof(res));
     memcpy(res.tv, out.tv, sizeof(res.tv));
-    policy = appraisal_policy(b, s.tee);
-    if (b->store->ops->refvals_get(b->store, s.tee, &refvals) != TC_ERR_OK) {
-        refvals = json_object();
+    if ((e = config_get(b, s.tee, NULL, &policy, &refvals)) != TC_ERR_OK) {
+        refuse_ex(b, req, &a, 500, "AttestationError", resp, "store: %s", tc_err_detail());
+        goto out;
     }
     if (policy == NULL || (e = tc_ear_appraise(out.claims, policy, refvals, &res, &v)) != TC_ERR_OK) {
         refuse_ex(b, req, &a, 500, "AttestationError", resp, "appraisal: %s", tc_err_detail());
         goto out;
     }
     json_object_set_new(out.claims, "evidence_sha256", json_string(evhex));
-    rdj = json_pack("{s:s,s:O}", "nonce", s.nonce, "tee-pubkey", att.tee_pubkey);
+    rdj = json_pack("{s:s,s:O}", "nonce", nonce, "tee-pubkey", att.tee_pubkey);
     memset(&tok, 0, sizeof(tok));
     tok.issuer = b->cfg.issuer;
     tok.build = "trustchain " TC_VERSION;
     tok.developer = "https://github.com/trustchain";
     tok.iat = req->now;
     tok.exp = req->now + (time_t)b->cfg.token_ttl;
-    tok.nonce = s.nonce;
+    tok.nonce = nonce;
     tok.tee = s.tee;
     tok.claims = out.claims;
     tok.runtime_data = rdj;
@@ -370,30 +527,36 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
         refuse_ex(b, req, &a, 500, "AttestationError", resp, "token: %s", tc_err_detail());
         goto out;
     }
-    claims_text = json_dumps(claims, JSON_COMPACT);
-    pk_text = json_dumps(att.tee_pubkey, JSON_COMPACT);
     a.outcome = "ok";
     a.status = 200;
     a.simulated = out.simulated;
     snprintf(summary, sizeof(summary), "ear.status=%s policy=%s", tc_ear_status_name(res.status),
              res.policy_id);
     a.reason = summary;
-    if (claims_text == NULL || pk_text == NULL ||
-        (e = b->store->ops->session_attest(b->store, s.id, s.nonce, req->now, jwt, claims_text,
-                                           pk_text, out.simulated, &a)) != TC_ERR_OK) {
+    s.created = req->now;
+    s.expires = ck.expires;
+    s.simulated = out.simulated;
+    s.token = jwt;
+    e = b->store->ops->session_insert(b->store, &s, &a);
+    s.token = NULL;
+    if (e != TC_ERR_OK) {
         a.reason = NULL;
-        refuse_ex(b, req, &a, e == TC_ERR_NOT_FOUND ? 401 : 500, "AttestationError", resp,
-                  "session: %s", tc_err_detail());
+        if (e == TC_ERR_MISMATCH) {
+            refuse_ex(b, req, &a, 401, "AttestationError", resp,
+                      "replay: this session's nonce was already used; call /kbs/v0/auth again");
+        } else {
+            refuse_ex(b, req, &a, 500, "AttestationError", resp, "session: %s",
+                      tc_err_detail());
+        }
         goto out;
     }
     tc_broker_log(b, req, 200, "attest", out.simulated, "session=%s tee=%s %s", s.id, s.tee,
                   summary);
     tc_broker_json(resp, 200, json_pack("{s:s}", "token", jwt));
-    set_cookie(b, resp, s.id, s.expires);
+    set_cookie(b, resp, req->session, s.expires);
 out:
+    free(nonce);
     free(jwt);
-    free(claims_text);
-    free(pk_text);
     json_decref(hdr);
     json_decref(claims);
     json_decref(rdj);
@@ -451,21 +614,30 @@ static void handle_resource_get(struct tc_broker *b, const struct tc_http_req *r
     json_t *claims = NULL, *pk = NULL, *docs = NULL;
     const json_t *pkp;
     const char *tok = bearer(req->authorization), *evh;
+    struct cookie ck;
     uint8_t *data = NULL;
     size_t len = 0;
     char *jwe = NULL, why[600];
     int allow = 0;
-    json_error_t jerr;
     tc_err e;
 
     memset(&s, 0, sizeof(s));
     audit_fill(&a, req, "resource", "rejected", 401);
     a.resource = path;
-    if (req->session != NULL &&
-        b->store->ops->session_get(b->store, req->session, req->now, &s) == TC_ERR_OK &&
-        s.state == TC_SESSION_ATTESTED && s.claims != NULL && s.tee_pubkey != NULL) {
-        claims = json_loads(s.claims, 0, &jerr);
-        pk = json_loads(s.tee_pubkey, 0, &jerr);
+    a.session = NULL;
+    if (req->session != NULL && cookie_open(b, req->session, req->now, &ck) == TC_ERR_OK) {
+        a.session = ck.id;
+    }
+    if (a.session != NULL &&
+        b->store->ops->session_get(b->store, ck.id, req->now, &s) == TC_ERR_OK &&
+        s.token != NULL) {
+        /* Our own token, from our own store: its claims without re-checking the signature. */
+        if (tc_jwt_payload(s.token, strlen(s.token), &claims) != TC_ERR_OK) {
+            claims = NULL;
+        }
+        pkp = tc_json_pointer(
+            claims, "/submods/cpu0/ear.veraison.annotated-evidence/runtime_data_claims/tee-pubkey");
+        pk = pkp != NULL ? json_incref((json_t *)pkp) : NULL;
         a.tee = s.tee;
         a.simulated = s.simulated;
     } else if (tok != NULL) {
@@ -508,7 +680,7 @@ static void handle_resource_get(struct tc_broker *b, const struct tc_http_req *r
         }
     }
     a.evidence = evh;
-    if (b->store->ops->policy_list(b->store, "resource", &docs) != TC_ERR_OK) {
+    if (config_get(b, NULL, &docs, NULL, NULL) != TC_ERR_OK) {
         refuse_ex(b, req, &a, 500, "PolicyEngine", resp, "store: %s", tc_err_detail());
         goto out;
     }
@@ -669,6 +841,48 @@ out:
     return e;
 }
 
+/* The session MAC key: made once, kept in the store (shared by restarts and replicas). */
+static tc_err load_or_create_mac_key(struct tc_broker *b)
+{
+    uint8_t *k = NULL, fresh[32];
+    size_t n = 0;
+    tc_err e = b->store->ops->kv_get(b->store, "session-mac-key", &k, &n);
+
+    if (e == TC_ERR_NOT_FOUND) {
+        if (RAND_priv_bytes(fresh, sizeof(fresh)) != 1) {
+            return tc_fail_ssl(TC_ERR_CRYPTO, "random");
+        }
+        e = b->store->ops->kv_put_new(b->store, "session-mac-key", fresh, sizeof(fresh));
+        tc_wipe(fresh, sizeof(fresh));
+        if (e != TC_ERR_OK && e != TC_ERR_MISMATCH) {
+            return e;
+        }
+        e = b->store->ops->kv_get(b->store, "session-mac-key", &k, &n);
+    }
+    if (e != TC_ERR_OK) {
+        return e;
+    }
+    if (n != sizeof(b->mac_key)) {
+        tc_free_secret(k, n);
+        return tc_fail(TC_ERR_STORE, "session-mac-key: %zu bytes, 32 expected", n);
+    }
+    memcpy(b->mac_key, k, n);
+    tc_free_secret(k, n);
+    {
+        EVP_MAC *m = EVP_MAC_fetch(NULL, "HMAC", NULL);
+        OSSL_PARAM params[2] = {OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA256", 0),
+                                OSSL_PARAM_construct_end()};
+
+        b->mac_ctx = m != NULL ? EVP_MAC_CTX_new(m) : NULL;
+        EVP_MAC_free(m);
+        if (b->mac_ctx == NULL ||
+            EVP_MAC_init(b->mac_ctx, b->mac_key, sizeof(b->mac_key), params) != 1) {
+            return tc_fail_ssl(TC_ERR_CRYPTO, "session MAC");
+        }
+    }
+    return TC_ERR_OK;
+}
+
 tc_err tc_broker_new(const struct tc_broker_config *c, struct tc_broker **out)
 {
     struct tc_broker *b = calloc(1, sizeof(*b));
@@ -691,7 +905,7 @@ tc_err tc_broker_new(const struct tc_broker_config *c, struct tc_broker **out)
     if ((e = tc_store_open_sqlite(c->db_path, &so, &b->store)) != TC_ERR_OK) {
         goto fail;
     }
-    if ((e = load_or_create_key(b)) != TC_ERR_OK ||
+    if ((e = load_or_create_key(b)) != TC_ERR_OK || (e = load_or_create_mac_key(b)) != TC_ERR_OK ||
         (e = tc_jwk_from_pkey(b->key, "ES256", &b->jwk)) != TC_ERR_OK) {
         goto fail;
     }

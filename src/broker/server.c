@@ -91,8 +91,8 @@ static void fill_req(struct MHD_Connection *conn, const char *url, const char *m
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     req->arg_after = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "after");
     req->arg_limit = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
-    /* An over-long or odd cookie is not a session id; do not look it up. */
-    if (req->session != NULL && strlen(req->session) != TC_SESSION_ID_LEN) {
+    /* An over-long cookie is not one of ours; do not look at it. */
+    if (req->session != NULL && strlen(req->session) > 128) {
         req->session = NULL;
     }
 }
@@ -280,6 +280,11 @@ void tc_broker_free(struct tc_broker *b)
     tc_store_close(b->store);
     EVP_PKEY_free(b->key);
     json_decref(b->jwk);
+    json_decref(b->cache_resource);
+    json_decref(b->cache_appraisal);
+    json_decref(b->cache_refvals);
     pthread_mutex_destroy(&b->lock);
+    tc_wipe(b->mac_key, sizeof(b->mac_key));
+    EVP_MAC_CTX_free(b->mac_ctx);
     free(b);
 }

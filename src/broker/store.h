@@ -28,22 +28,19 @@
 
 #define TC_SESSION_ID_LEN 32 /* hex of 16 random bytes, like Trustee's simple UUID */
 
-enum tc_session_state {
-    TC_SESSION_AUTHED = 0,   /* challenge issued, nonce unused */
-    TC_SESSION_ATTESTED = 1, /* nonce consumed, token issued */
-};
-
+/*
+ * An attested session.  The challenge step keeps nothing in the store: the
+ * kbs-session-id cookie carries the session id, TEE and expiry under the
+ * broker's MAC, and the nonce is derived from it (kbs.c).  A session row
+ * exists once its nonce was consumed by a successful attestation; the
+ * primary key makes that consumption happen once.
+ */
 struct tc_session {
     char id[TC_SESSION_ID_LEN + 1];
-    enum tc_session_state state;
     char tee[16];
-    char nonce[64];
     time_t created, expires;
     int simulated;
-    /* Attested sessions only (malloc'd, may be NULL): */
-    char *token;      /* the EAR JWT */
-    char *claims;     /* its claims (JSON text) */
-    char *tee_pubkey; /* JWK (JSON text) */
+    char *token; /* the EAR JWT (malloc'd); its claims carry the tee-pubkey */
 };
 
 void tc_session_clear(struct tc_session *s);
@@ -69,14 +66,11 @@ struct tc_store_ops {
     const char *name;
     void (*close)(struct tc_store *s);
 
+    /* Insert a session; TC_ERR_MISMATCH if its id exists (the nonce was already used). */
     tc_err (*session_insert)(struct tc_store *s, const struct tc_session *ss,
                              const struct tc_audit *a);
     /* TC_ERR_NOT_FOUND when absent or expired at now. */
     tc_err (*session_get)(struct tc_store *s, const char *id, time_t now, struct tc_session *out);
-    /* AUTHED -> ATTESTED iff still AUTHED, unexpired and the nonce matches; else NOT_FOUND. */
-    tc_err (*session_attest)(struct tc_store *s, const char *id, const char *nonce, time_t now,
-                             const char *token, const char *claims, const char *tee_pubkey,
-                             int simulated, const struct tc_audit *a);
     tc_err (*session_purge)(struct tc_store *s, time_t now, size_t *purged);
     tc_err (*session_count)(struct tc_store *s, time_t now, size_t *n);
 
@@ -105,6 +99,9 @@ struct tc_store_ops {
     tc_err (*kv_put_new)(struct tc_store *s, const char *name, const uint8_t *data, size_t len);
 
     tc_err (*audit)(struct tc_store *s, const struct tc_audit *a);
+    /* A counter that every policy or reference-value write increments in its transaction:
+     * lets a process cache parsed policies and revalidate them with one cheap read. */
+    tc_err (*config_generation)(struct tc_store *s, uint64_t *gen);
     /* Records with id > after, at most limit, oldest first. */
     tc_err (*audit_list)(struct tc_store *s, int64_t after, size_t limit, json_t **records);
 };

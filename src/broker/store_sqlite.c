@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The SQLite store backend (WAL).  One connection per thread (SQLite
- * connections are not shared), prepared statements cached per connection;
- * writers are serialised in-process by a mutex (WAL has one writer at a time
- * anyway, and this avoids SQLite's sleeping busy handler under load).
+ * The SQLite store backend (WAL).  One connection, its prepared statements
+ * cached, every operation under one mutex: SQLite has one writer at a time
+ * anyway, and a shared connection keeps one warm page cache (per-thread
+ * connections re-read every page another thread's commit touched, which cost
+ * a third of the broker's time under load) and avoids SQLite's sleeping busy
+ * handler.  The database file is memory-mapped (mmap_size).
  * Every write that carries an audit record commits it in the same
  * transaction.  The audit table is append-only: triggers abort UPDATE and
  * DELETE.  secure_delete overwrites freed pages so deleted or replaced
@@ -25,7 +27,6 @@ enum stmt_id {
     ST_ROLLBACK,
     ST_SESSION_INSERT,
     ST_SESSION_GET,
-    ST_SESSION_ATTEST,
     ST_SESSION_PURGE,
     ST_SESSION_COUNT,
     ST_RESOURCE_PUT,
@@ -42,6 +43,8 @@ enum stmt_id {
     ST_KV_PUT_NEW,
     ST_AUDIT,
     ST_AUDIT_LIST,
+    ST_CONFIG_BUMP,
+    ST_CONFIG_GET,
     ST_COUNT_
 };
 
@@ -49,12 +52,10 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
-    [ST_SESSION_INSERT] = "INSERT INTO sessions(id,state,tee,nonce,created,expires,sim) "
-                          "VALUES(?1,0,?2,?3,?4,?5,?6)",
-    [ST_SESSION_GET] = "SELECT state,tee,nonce,created,expires,sim,token,claims,pubkey "
+    [ST_SESSION_INSERT] = "INSERT INTO sessions(id,tee,created,expires,sim,token) "
+                          "VALUES(?1,?2,?3,?4,?5,?6)",
+    [ST_SESSION_GET] = "SELECT tee,created,expires,sim,token "
                        "FROM sessions WHERE id=?1 AND expires>?2",
-    [ST_SESSION_ATTEST] = "UPDATE sessions SET state=1,token=?4,claims=?5,pubkey=?6,sim=?7 "
-                          "WHERE id=?1 AND state=0 AND nonce=?2 AND expires>?3",
     [ST_SESSION_PURGE] = "DELETE FROM sessions WHERE expires<=?1",
     [ST_SESSION_COUNT] = "SELECT count(*) FROM sessions WHERE expires>?1",
     [ST_RESOURCE_PUT] = "INSERT INTO resources(path,data,updated) VALUES(?1,?2,?3) "
@@ -78,15 +79,17 @@ static const char *const stmt_sql[ST_COUNT_] = {
                  "client,reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
     [ST_AUDIT_LIST] = "SELECT id,ts,event,outcome,status,session,tee,sim,resource,evidence,"
                       "client,reason FROM audit WHERE id>?1 ORDER BY id LIMIT ?2",
+    [ST_CONFIG_BUMP] = "UPDATE meta SET v=CAST(v AS INTEGER)+1 WHERE k='config'",
+    [ST_CONFIG_GET] = "SELECT CAST(v AS INTEGER) FROM meta WHERE k='config'",
 };
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
     "INSERT OR IGNORE INTO meta(k,v) VALUES('schema','1');"
-    "CREATE TABLE IF NOT EXISTS sessions(id TEXT PRIMARY KEY, state INTEGER NOT NULL,"
-    " tee TEXT NOT NULL, nonce TEXT NOT NULL, created INTEGER NOT NULL,"
-    " expires INTEGER NOT NULL, sim INTEGER NOT NULL DEFAULT 0, token TEXT, claims TEXT,"
-    " pubkey TEXT) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO meta(k,v) VALUES('config','0');"
+    "CREATE TABLE IF NOT EXISTS sessions(id TEXT PRIMARY KEY, tee TEXT NOT NULL,"
+    " created INTEGER NOT NULL, expires INTEGER NOT NULL, sim INTEGER NOT NULL DEFAULT 0,"
+    " token TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS sessions_expires ON sessions(expires);"
     "CREATE TABLE IF NOT EXISTS resources(path TEXT PRIMARY KEY, data BLOB NOT NULL,"
     " updated INTEGER NOT NULL);"
@@ -95,7 +98,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS refvals(tee TEXT NOT NULL, name TEXT NOT NULL,"
     " vals TEXT NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY(tee,name));"
     "CREATE TABLE IF NOT EXISTS kv(name TEXT PRIMARY KEY, value BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY,"
     " ts INTEGER NOT NULL, event TEXT NOT NULL, outcome TEXT NOT NULL, status INTEGER,"
     " session TEXT, tee TEXT, sim INTEGER, resource TEXT, evidence TEXT, client TEXT,"
     " reason TEXT);"
@@ -107,18 +110,15 @@ static const char schema[] =
 struct conn {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT_];
-    struct conn *next, *prev;
-    struct sqlite_store *owner;
+    int last_rc; /* extended result code of the last failed step */
 };
 
 struct sqlite_store {
     struct tc_store base;
     char *path;
     int sync_full;
-    pthread_key_t key;
-    pthread_mutex_t wlock;  /* one writer at a time */
-    pthread_mutex_t clock;  /* the list of connections */
-    struct conn *conns;
+    pthread_mutex_t lock; /* the one connection: every operation holds it */
+    struct conn *conn;
 };
 
 static tc_err db_fail(sqlite3 *db, const char *what)
@@ -135,25 +135,6 @@ static void conn_close(struct conn *c)
     }
     sqlite3_close(c->db);
     free(c);
-}
-
-/* Thread exit: unlink and close this thread's connection. */
-static void conn_destroy(void *p)
-{
-    struct conn *c = p;
-    struct sqlite_store *s = c->owner;
-
-    pthread_mutex_lock(&s->clock);
-    if (c->prev != NULL) {
-        c->prev->next = c->next;
-    } else {
-        s->conns = c->next;
-    }
-    if (c->next != NULL) {
-        c->next->prev = c->prev;
-    }
-    pthread_mutex_unlock(&s->clock);
-    conn_close(c);
 }
 
 static tc_err conn_open(struct sqlite_store *s, struct conn **out)
@@ -176,7 +157,8 @@ static tc_err conn_open(struct sqlite_store *s, struct conn **out)
     sqlite3_busy_timeout(c->db, 10000);
     snprintf(pragmas, sizeof(pragmas),
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA secure_delete=ON;"
-             "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;",
+             "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;"
+             "PRAGMA cache_size=-16384;",
              s->sync_full ? "FULL" : "NORMAL");
     if (sqlite3_exec(c->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         tc_err e = tc_fail(TC_ERR_STORE, "sqlite: %s: %s", s->path, msg ? msg : "pragma");
@@ -185,33 +167,13 @@ static tc_err conn_open(struct sqlite_store *s, struct conn **out)
         conn_close(c);
         return e;
     }
-    c->owner = s;
     *out = c;
     return TC_ERR_OK;
 }
 
-/* This thread's connection (opened on first use). */
 static tc_err conn_get(struct sqlite_store *s, struct conn **out)
 {
-    struct conn *c = pthread_getspecific(s->key);
-    tc_err e;
-
-    if (c != NULL) {
-        *out = c;
-        return TC_ERR_OK;
-    }
-    if ((e = conn_open(s, &c)) != TC_ERR_OK) {
-        return e;
-    }
-    pthread_mutex_lock(&s->clock);
-    c->next = s->conns;
-    if (s->conns != NULL) {
-        s->conns->prev = c;
-    }
-    s->conns = c;
-    pthread_mutex_unlock(&s->clock);
-    pthread_setspecific(s->key, c);
-    *out = c;
+    *out = s->conn;
     return TC_ERR_OK;
 }
 
@@ -238,10 +200,15 @@ static tc_err run(struct conn *c, sqlite3_stmt *st, int *changes)
 {
     int rc = sqlite3_step(st);
 
-    sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
-        return db_fail(c->db, sqlite3_sql(st));
+        tc_err e;
+
+        c->last_rc = sqlite3_extended_errcode(c->db);
+        e = db_fail(c->db, sqlite3_sql(st));
+        sqlite3_reset(st);
+        return e;
     }
+    sqlite3_reset(st);
     if (changes != NULL) {
         *changes = sqlite3_changes(c->db);
     }
@@ -285,16 +252,16 @@ static tc_err audit_insert(struct conn *c, const struct tc_audit *a)
  * A write transaction: lock, BEGIN IMMEDIATE, the caller's statement (already
  * bound), the audit record, COMMIT.  *changes receives the statement's row count.
  */
-static tc_err write_tx(struct sqlite_store *s, struct conn *c, sqlite3_stmt *st,
-                       const struct tc_audit *a, int *changes)
+static tc_err write_tx_bump(struct sqlite_store *s, struct conn *c, sqlite3_stmt *st,
+                            const struct tc_audit *a, int *changes, int bump)
 {
     tc_err e;
 
-    pthread_mutex_lock(&s->wlock);
     if ((e = simple(c, ST_BEGIN)) != TC_ERR_OK) {
-        goto unlock;
+        return e;
     }
     if ((st != NULL && (e = run(c, st, changes)) != TC_ERR_OK) ||
+        (bump && (e = simple(c, ST_CONFIG_BUMP)) != TC_ERR_OK) ||
         (e = audit_insert(c, a)) != TC_ERR_OK || (e = simple(c, ST_COMMIT)) != TC_ERR_OK) {
         char why[512];
 
@@ -302,9 +269,14 @@ static tc_err write_tx(struct sqlite_store *s, struct conn *c, sqlite3_stmt *st,
         (void)simple(c, ST_ROLLBACK);
         e = tc_fail(e, "%s", why);
     }
-unlock:
-    pthread_mutex_unlock(&s->wlock);
+    (void)s;
     return e;
+}
+
+static tc_err write_tx(struct sqlite_store *s, struct conn *c, sqlite3_stmt *st,
+                       const struct tc_audit *a, int *changes)
+{
+    return write_tx_bump(s, c, st, a, changes, 0);
 }
 
 #define S(st) ((struct sqlite_store *)(st))
@@ -326,8 +298,6 @@ static char *col_strdup(sqlite3_stmt *st, int i)
 void tc_session_clear(struct tc_session *s)
 {
     free(s->token);
-    free(s->claims);
-    free(s->tee_pubkey);
     memset(s, 0, sizeof(*s));
 }
 
@@ -344,11 +314,17 @@ static tc_err sq_session_insert(struct tc_store *s, const struct tc_session *ss,
     }
     bind_text(st, 1, ss->id);
     bind_text(st, 2, ss->tee);
-    bind_text(st, 3, ss->nonce);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)ss->created);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)ss->expires);
-    sqlite3_bind_int(st, 6, ss->simulated);
-    return write_tx(S(s), c, st, a, NULL);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)ss->created);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)ss->expires);
+    sqlite3_bind_int(st, 5, ss->simulated);
+    bind_text(st, 6, ss->token);
+    c->last_rc = 0;
+    e = write_tx(S(s), c, st, a, NULL);
+    if (e != TC_ERR_OK && (c->last_rc == SQLITE_CONSTRAINT_PRIMARYKEY ||
+                           c->last_rc == SQLITE_CONSTRAINT_UNIQUE)) {
+        return tc_fail(TC_ERR_MISMATCH, "session %s exists: its nonce was already used", ss->id);
+    }
+    return e;
 }
 
 static tc_err sq_session_get(struct tc_store *s, const char *id, time_t now,
@@ -377,61 +353,13 @@ static tc_err sq_session_get(struct tc_store *s, const char *id, time_t now,
         return e;
     }
     snprintf(out->id, sizeof(out->id), "%s", id);
-    out->state = (enum tc_session_state)sqlite3_column_int(st, 0);
-    snprintf(out->tee, sizeof(out->tee), "%s", (const char *)sqlite3_column_text(st, 1));
-    snprintf(out->nonce, sizeof(out->nonce), "%s", (const char *)sqlite3_column_text(st, 2));
-    out->created = (time_t)sqlite3_column_int64(st, 3);
-    out->expires = (time_t)sqlite3_column_int64(st, 4);
-    out->simulated = sqlite3_column_int(st, 5);
-    out->token = col_strdup(st, 6);
-    out->claims = col_strdup(st, 7);
-    out->tee_pubkey = col_strdup(st, 8);
+    snprintf(out->tee, sizeof(out->tee), "%s", (const char *)sqlite3_column_text(st, 0));
+    out->created = (time_t)sqlite3_column_int64(st, 1);
+    out->expires = (time_t)sqlite3_column_int64(st, 2);
+    out->simulated = sqlite3_column_int(st, 3);
+    out->token = col_strdup(st, 4);
     sqlite3_reset(st);
     return TC_ERR_OK;
-}
-
-static tc_err sq_session_attest(struct tc_store *s, const char *id, const char *nonce, time_t now,
-                                const char *token, const char *claims, const char *tee_pubkey,
-                                int simulated, const struct tc_audit *a)
-{
-    struct conn *c;
-    sqlite3_stmt *st;
-    int changes = 0;
-    tc_err e;
-
-    CONN(s, c);
-    if ((e = stmt(c, ST_SESSION_ATTEST, &st)) != TC_ERR_OK) {
-        return e;
-    }
-    bind_text(st, 1, id);
-    bind_text(st, 2, nonce);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-    bind_text(st, 4, token);
-    bind_text(st, 5, claims);
-    bind_text(st, 6, tee_pubkey);
-    sqlite3_bind_int(st, 7, simulated);
-    pthread_mutex_lock(&S(s)->wlock);
-    if ((e = simple(c, ST_BEGIN)) != TC_ERR_OK) {
-        pthread_mutex_unlock(&S(s)->wlock);
-        return e;
-    }
-    if ((e = run(c, st, &changes)) == TC_ERR_OK) {
-        if (changes != 1) {
-            e = tc_fail(TC_ERR_NOT_FOUND, "session is not awaiting this nonce (already used, "
-                                          "expired or unknown)");
-        } else if ((e = audit_insert(c, a)) == TC_ERR_OK) {
-            e = simple(c, ST_COMMIT);
-        }
-    }
-    if (e != TC_ERR_OK) {
-        char why[512];
-
-        snprintf(why, sizeof(why), "%s", tc_err_detail());
-        (void)simple(c, ST_ROLLBACK);
-        e = tc_fail(e, "%s", why);
-    }
-    pthread_mutex_unlock(&S(s)->wlock);
-    return e;
 }
 
 static tc_err sq_session_purge(struct tc_store *s, time_t now, size_t *purged)
@@ -610,7 +538,7 @@ static tc_err sq_policy_put(struct tc_store *s, const char *kind, const char *id
     bind_text(st, 2, id);
     bind_text(st, 3, doc);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-    return write_tx(S(s), c, st, a, NULL);
+    return write_tx_bump(S(s), c, st, a, NULL, 1);
 }
 
 static tc_err sq_policy_get(struct tc_store *s, const char *kind, const char *id, char **doc)
@@ -653,7 +581,7 @@ static tc_err sq_policy_delete(struct tc_store *s, const char *kind, const char 
     }
     bind_text(st, 1, kind);
     bind_text(st, 2, id);
-    if ((e = write_tx(S(s), c, st, a, &changes)) != TC_ERR_OK) {
+    if ((e = write_tx_bump(S(s), c, st, a, &changes, 1)) != TC_ERR_OK) {
         return e;
     }
     return changes == 1 ? TC_ERR_OK : tc_fail(TC_ERR_NOT_FOUND, "%s policy %s not found", kind, id);
@@ -688,7 +616,7 @@ static tc_err sq_refval_put(struct tc_store *s, const char *tee, const char *nam
     bind_text(st, 2, name);
     bind_text(st, 3, values);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-    return write_tx(S(s), c, st, a, NULL);
+    return write_tx_bump(S(s), c, st, a, NULL, 1);
 }
 
 static tc_err sq_refvals_get(struct tc_store *s, const char *tee, json_t **obj)
@@ -772,9 +700,10 @@ static tc_err sq_kv_put_new(struct tc_store *s, const char *name, const uint8_t 
     }
     bind_text(st, 1, name);
     sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
+    c->last_rc = 0;
     e = write_tx(S(s), c, st, NULL, NULL);
     sqlite3_clear_bindings(st);
-    if (e != TC_ERR_OK && sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    if (e != TC_ERR_OK && c->last_rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
         return tc_fail(TC_ERR_MISMATCH, "%s already in the store", name);
     }
     return e;
@@ -844,54 +773,115 @@ static tc_err sq_audit_list(struct tc_store *s, int64_t after, size_t limit, jso
     return e;
 }
 
+static tc_err sq_config_generation(struct tc_store *s, uint64_t *gen)
+{
+    struct conn *c;
+    sqlite3_stmt *st;
+    tc_err e;
+
+    CONN(s, c);
+    if ((e = stmt(c, ST_CONFIG_GET, &st)) != TC_ERR_OK) {
+        return e;
+    }
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        e = db_fail(c->db, "config generation");
+    } else {
+        *gen = (uint64_t)sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
 static void sq_close(struct tc_store *st)
 {
     struct sqlite_store *s = S(st);
-    struct conn *c, *next;
 
-    pthread_mutex_lock(&s->clock);
-    for (c = s->conns; c != NULL; c = next) {
-        next = c->next;
-        conn_close(c);
+    if (s->conn != NULL) {
+        conn_close(s->conn);
     }
-    s->conns = NULL;
-    pthread_mutex_unlock(&s->clock);
-    pthread_key_delete(s->key);
-    pthread_mutex_destroy(&s->wlock);
-    pthread_mutex_destroy(&s->clock);
+    pthread_mutex_destroy(&s->lock);
     free(s->path);
     free(s);
 }
 
+/* Every operation runs under the store lock (one connection, warm page cache). */
+#define LOCKED(name, params, args)                                                                 \
+    static tc_err locked_##name params                                                             \
+    {                                                                                              \
+        tc_err e_;                                                                                 \
+        pthread_mutex_lock(&S(s)->lock);                                                           \
+        e_ = sq_##name args;                                                                       \
+        pthread_mutex_unlock(&S(s)->lock);                                                         \
+        return e_;                                                                                 \
+    }
+
+LOCKED(session_insert, (struct tc_store * s, const struct tc_session *ss, const struct tc_audit *a),
+       (s, ss, a))
+LOCKED(session_get, (struct tc_store * s, const char *id, time_t now, struct tc_session *out),
+       (s, id, now, out))
+LOCKED(session_purge, (struct tc_store * s, time_t now, size_t *purged), (s, now, purged))
+LOCKED(session_count, (struct tc_store * s, time_t now, size_t *n), (s, now, n))
+LOCKED(resource_put,
+       (struct tc_store * s, const char *path, const uint8_t *data, size_t len, time_t now,
+        const struct tc_audit *a),
+       (s, path, data, len, now, a))
+LOCKED(resource_get, (struct tc_store * s, const char *path, uint8_t **data, size_t *len),
+       (s, path, data, len))
+LOCKED(resource_delete, (struct tc_store * s, const char *path, const struct tc_audit *a),
+       (s, path, a))
+LOCKED(resource_list, (struct tc_store * s, json_t **paths), (s, paths))
+LOCKED(policy_put,
+       (struct tc_store * s, const char *kind, const char *id, const char *doc, time_t now,
+        const struct tc_audit *a),
+       (s, kind, id, doc, now, a))
+LOCKED(policy_get, (struct tc_store * s, const char *kind, const char *id, char **doc),
+       (s, kind, id, doc))
+LOCKED(policy_delete,
+       (struct tc_store * s, const char *kind, const char *id, const struct tc_audit *a),
+       (s, kind, id, a))
+LOCKED(policy_list, (struct tc_store * s, const char *kind, json_t **docs), (s, kind, docs))
+LOCKED(refval_put,
+       (struct tc_store * s, const char *tee, const char *name, const char *values, time_t now,
+        const struct tc_audit *a),
+       (s, tee, name, values, now, a))
+LOCKED(refvals_get, (struct tc_store * s, const char *tee, json_t **obj), (s, tee, obj))
+LOCKED(kv_get, (struct tc_store * s, const char *name, uint8_t **data, size_t *len),
+       (s, name, data, len))
+LOCKED(kv_put_new, (struct tc_store * s, const char *name, const uint8_t *data, size_t len),
+       (s, name, data, len))
+LOCKED(audit, (struct tc_store * s, const struct tc_audit *a), (s, a))
+LOCKED(config_generation, (struct tc_store * s, uint64_t *gen), (s, gen))
+LOCKED(audit_list, (struct tc_store * s, int64_t after, size_t limit, json_t **records),
+       (s, after, limit, records))
+
 static const struct tc_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
-    .session_insert = sq_session_insert,
-    .session_get = sq_session_get,
-    .session_attest = sq_session_attest,
-    .session_purge = sq_session_purge,
-    .session_count = sq_session_count,
-    .resource_put = sq_resource_put,
-    .resource_get = sq_resource_get,
-    .resource_delete = sq_resource_delete,
-    .resource_list = sq_resource_list,
-    .policy_put = sq_policy_put,
-    .policy_get = sq_policy_get,
-    .policy_delete = sq_policy_delete,
-    .policy_list = sq_policy_list,
-    .refval_put = sq_refval_put,
-    .refvals_get = sq_refvals_get,
-    .kv_get = sq_kv_get,
-    .kv_put_new = sq_kv_put_new,
-    .audit = sq_audit,
-    .audit_list = sq_audit_list,
+    .session_insert = locked_session_insert,
+    .session_get = locked_session_get,
+    .session_purge = locked_session_purge,
+    .session_count = locked_session_count,
+    .resource_put = locked_resource_put,
+    .resource_get = locked_resource_get,
+    .resource_delete = locked_resource_delete,
+    .resource_list = locked_resource_list,
+    .policy_put = locked_policy_put,
+    .policy_get = locked_policy_get,
+    .policy_delete = locked_policy_delete,
+    .policy_list = locked_policy_list,
+    .refval_put = locked_refval_put,
+    .refvals_get = locked_refvals_get,
+    .kv_get = locked_kv_get,
+    .kv_put_new = locked_kv_put_new,
+    .audit = locked_audit,
+    .config_generation = locked_config_generation,
+    .audit_list = locked_audit_list,
 };
 
 tc_err tc_store_open_sqlite(const char *path, const struct tc_store_opts *opts,
                             struct tc_store **out)
 {
     struct sqlite_store *s = calloc(1, sizeof(*s));
-    struct conn *c = NULL;
     char *msg = NULL;
     tc_err e;
 
@@ -899,27 +889,14 @@ tc_err tc_store_open_sqlite(const char *path, const struct tc_store_opts *opts,
         free(s);
         return tc_fail(TC_ERR_NOMEM, "store");
     }
-    if (sqlite3_threadsafe() == 0) {
-        free(s->path);
-        free(s);
-        return tc_fail(TC_ERR_STORE, "sqlite: library built without thread support");
-    }
     s->base.ops = &sqlite_ops;
     s->sync_full = opts != NULL && opts->sync_full;
-    pthread_mutex_init(&s->wlock, NULL);
-    pthread_mutex_init(&s->clock, NULL);
-    if (pthread_key_create(&s->key, conn_destroy) != 0) {
-        pthread_mutex_destroy(&s->wlock);
-        pthread_mutex_destroy(&s->clock);
-        free(s->path);
-        free(s);
-        return tc_fail(TC_ERR_INTERNAL, "store: thread key");
-    }
-    if ((e = conn_get(s, &c)) != TC_ERR_OK) {
+    pthread_mutex_init(&s->lock, NULL);
+    if ((e = conn_open(s, &s->conn)) != TC_ERR_OK) {
         sq_close(&s->base);
         return e;
     }
-    if (sqlite3_exec(c->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
+    if (sqlite3_exec(s->conn->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
         e = tc_fail(TC_ERR_STORE, "sqlite: %s: schema: %s", path, msg ? msg : "?");
         sqlite3_free(msg);
         sq_close(&s->base);

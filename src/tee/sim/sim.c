@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "broker/eckey.h"
 #include "core/ossl.h"
 #include "core/reader.h"
 #include "trustchain/sim.h"
@@ -63,18 +64,29 @@ tc_err tc_sim_report_parse(const uint8_t *p, size_t n, struct tc_sim_report *r)
     return tc_reader_end(&rd);
 }
 
-tc_err tc_sim_key_id(EVP_PKEY *key, uint8_t id[32])
+/* The RFC 5480 SubjectPublicKeyInfo of a P-256 key (fixed prefix + point, see eckey.h). */
+static tc_err spki(EVP_PKEY *key, uint8_t out[TC_P256_SPKI_LEN])
 {
-    unsigned char *der = NULL;
-    int n = i2d_PUBKEY(key, &der);
+    size_t n = 0;
     tc_err e;
 
-    if (n <= 0) {
-        return tc_fail_ssl(TC_ERR_CRYPTO, "sim: encode public key");
+    if (!EVP_PKEY_is_a(key, "EC") || EVP_PKEY_get_bits(key) != 256) {
+        return tc_fail(TC_ERR_UNSUPPORTED, "sim: the signing key must be P-256");
     }
-    e = tc_digest(EVP_sha256(), der, (size_t)n, id);
-    OPENSSL_free(der);
+    memcpy(out, tc_p256_spki_prefix, TC_P256_SPKI_PREFIX_LEN);
+    e = tc_eckey_point(key, out + TC_P256_SPKI_PREFIX_LEN, 65, &n);
+    if (e == TC_ERR_OK && n != 65) {
+        e = tc_fail(TC_ERR_CRYPTO, "sim: public point of %zu bytes", n);
+    }
     return e;
+}
+
+tc_err tc_sim_key_id(EVP_PKEY *key, uint8_t id[32])
+{
+    uint8_t der[TC_P256_SPKI_LEN];
+    tc_err e = spki(key, der);
+
+    return e == TC_ERR_OK ? tc_digest(EVP_sha256(), der, sizeof(der), id) : e;
 }
 
 static void serialise(const struct tc_sim_report *r, uint8_t out[TC_SIM_REPORT_SIZE])
@@ -111,31 +123,32 @@ tc_err tc_sim_evidence(EVP_PKEY *key, const struct tc_sim_report *tmpl,
                        const uint8_t report_data[64], json_t **evidence)
 {
     struct tc_sim_report r = *tmpl;
-    uint8_t raw[TC_SIM_REPORT_SIZE];
-    unsigned char *der = NULL;
+    uint8_t raw[TC_SIM_REPORT_SIZE], der[TC_P256_SPKI_LEN];
     char *rb = NULL, *kb = NULL;
-    int n;
     tc_err e;
 
     if (r.version == 0) {
         r.version = TC_SIM_VERSION;
     }
     memcpy(r.report_data, report_data, 64);
-    if ((e = tc_sim_report_sign(key, &r, raw)) != TC_ERR_OK) {
+    if ((e = spki(key, der)) != TC_ERR_OK) {
         return e;
     }
-    n = i2d_PUBKEY(key, &der);
-    if (n <= 0) {
-        return tc_fail_ssl(TC_ERR_CRYPTO, "sim: encode public key");
+    if ((e = tc_digest(EVP_sha256(), der, sizeof(der), r.key_id)) != TC_ERR_OK) {
+        return e;
+    }
+    serialise(&r, raw);
+    if ((e = tc_ecdsa_sign_rs(key, EVP_sha256(), raw, TC_SIM_SIGNED_SIZE, raw + 0xE0,
+                              raw + 0x100, 32, 0)) != TC_ERR_OK) {
+        return e;
     }
     if ((e = tc_b64_encode(raw, sizeof(raw), 0, &rb)) == TC_ERR_OK &&
-        (e = tc_b64_encode(der, (size_t)n, 0, &kb)) == TC_ERR_OK) {
+        (e = tc_b64_encode(der, sizeof(der), 0, &kb)) == TC_ERR_OK) {
         *evidence = json_pack("{s:s,s:s}", "report", rb, "key", kb);
         if (*evidence == NULL) {
             e = tc_fail(TC_ERR_NOMEM, "sim evidence");
         }
     }
-    OPENSSL_free(der);
     free(rb);
     free(kb);
     return e;
@@ -219,7 +232,6 @@ tc_err tc_sim_verify(const json_t *evidence, const uint8_t expected_rd[64],
     const json_t *jk = json_object_get(evidence, "key");
     uint8_t *raw = NULL, *der = NULL, id[32];
     size_t rawl = 0, derl = 0, i;
-    const unsigned char *dp;
     struct tc_sim_report r;
     EVP_PKEY *pub = NULL;
     json_t *c = NULL;
@@ -249,11 +261,9 @@ tc_err tc_sim_verify(const json_t *evidence, const uint8_t expected_rd[64],
     }
     ADD(v, "sim.report", TC_CHECK_PASS, TC_ERR_OK, NULL, NULL, "version %u, %zu bytes",
         r.version, rawl);
-    dp = der;
-    pub = d2i_PUBKEY(NULL, &dp, (long)derl);
-    if (pub == NULL || dp != der + derl || !EVP_PKEY_is_a(pub, "EC") ||
-        EVP_PKEY_get_bits(pub) != 256) {
-        ERR_clear_error();
+    /* RFC 5480: a P-256 SubjectPublicKeyInfo is exactly the fixed prefix and the point. */
+    if (derl != TC_P256_SPKI_LEN || memcmp(der, tc_p256_spki_prefix, TC_P256_SPKI_PREFIX_LEN) != 0 ||
+        tc_eckey_from_point("P-256", der + TC_P256_SPKI_PREFIX_LEN, 65, &pub) != TC_ERR_OK) {
         e = tc_fail(TC_ERR_MALFORMED, "sim evidence: \"key\" is not a P-256 SubjectPublicKeyInfo");
         ADD(v, "sim.key", TC_CHECK_FAIL, e, NULL, NULL, "%s", tc_err_detail());
         goto out;
