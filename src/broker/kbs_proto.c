@@ -66,7 +66,8 @@ static tc_err load(const char *body, size_t len, json_t **root, const char *what
 
     j = json_loadb(body, len, TC_JSON_STRICT, &jerr);
     if (j == NULL) {
-        return tc_fail(TC_ERR_JSON, "%s: %s (line %d, column %d)", what, jerr.text, jerr.line,
+        return tc_fail(TC_ERR_JSON, "%s: malformed JSON: %s (line %d, column %d)", what, jerr.text,
+                       jerr.line,
                        jerr.column);
     }
     if (!json_is_object(j)) {
