@@ -5,11 +5,13 @@
  * over keep-alive HTTP/1.1 connections, one thread per connection.
  *
  *   kbs_load --url http://127.0.0.1:PORT --path default/key/disk
- *            [--connections N] [--seconds S] [--sim-measurement HEX]
- *            [--verify-every K] [--sessions N]
+ *            [--connections N] [--seconds S | --count N] [--sim-measurement HEX]
+ *            [--verify-every K] [--sessions N] [--hold N --hold-seconds S]
  *
- * --sessions N: only open N sessions (POST auth) and keep them, to measure
- * the broker's memory under that many live sessions.
+ * --count N: stop after N full attestations (each leaves a live session in
+ * the broker's store).  --sessions N: only POST auth N times.  --hold N:
+ * open N connections, each with a challenge, and keep them open
+ * --hold-seconds S (memory under that many concurrent connections).
  * Each thread reuses one TEE key (the broker still does the full work per
  * attestation: evidence signature, binding, appraisal, EAR signing, policy,
  * a fresh ECDH-ES key per JWE); every K-th resource JWE is decrypted and
@@ -41,6 +43,9 @@ struct cfg {
     const char *path;
     int conns;
     double seconds;
+    long count;
+    long hold;
+    double hold_seconds;
     long sessions;
     int verify_every;
     uint8_t meas[48];
@@ -60,6 +65,7 @@ struct worker {
 };
 
 static volatile int stop_all;
+static long total_done;
 
 static double now_s(void)
 {
@@ -302,6 +308,9 @@ static void *run(void *arg)
         }
         w->done++;
         add_lat(w, now_s() - t0);
+        if (c->count > 0 && __atomic_add_fetch(&total_done, 1, __ATOMIC_RELAXED) >= c->count) {
+            stop_all = 1;
+        }
     next:
         i++;
         free(att);
@@ -352,6 +361,12 @@ int main(int argc, char **argv)
             c.conns = atoi(v);
         } else if (strcmp(a, "--seconds") == 0 && v) {
             c.seconds = atof(v);
+        } else if (strcmp(a, "--count") == 0 && v) {
+            c.count = atol(v);
+        } else if (strcmp(a, "--hold") == 0 && v) {
+            c.hold = atol(v);
+        } else if (strcmp(a, "--hold-seconds") == 0 && v) {
+            c.hold_seconds = atof(v);
         } else if (strcmp(a, "--sessions") == 0 && v) {
             c.sessions = atol(v);
         } else if (strcmp(a, "--verify-every") == 0 && v) {
@@ -365,8 +380,8 @@ int main(int argc, char **argv)
             }
         } else {
             fprintf(stderr, "usage: kbs_load --url http://HOST:PORT [--path P] [--connections N] "
-                            "[--seconds S] [--sessions N] [--verify-every K] "
-                            "[--sim-measurement HEX]\n");
+                            "[--seconds S | --count N] [--sessions N] [--hold N --hold-seconds S] "
+                            "[--verify-every K] [--sim-measurement HEX]\n");
             return 2;
         }
         i++;
@@ -374,6 +389,33 @@ int main(int argc, char **argv)
     if (url == NULL || sscanf(url, "http://%63[^:]:%d", c.host, &c.port) != 2 || c.conns < 1) {
         fprintf(stderr, "kbs_load: --url http://HOST:PORT needed\n");
         return 2;
+    }
+    if (c.hold > 0) {
+        /* Concurrent connections, each with a challenge, held open. */
+        struct worker hw;
+        static const char auth[] = "{\"version\":\"0.4.0\",\"tee\":\"sim\",\"extra-params\":{}}";
+        int *fds = calloc((size_t)c.hold, sizeof(int));
+        long opened = 0, k2;
+        char *b = NULL, ck[160];
+        size_t bl = 0;
+
+        memset(&hw, 0, sizeof(hw));
+        hw.c = &c;
+        for (k2 = 0; fds != NULL && k2 < c.hold; k2++) {
+            hw.fd = -1;
+            if (http(&hw, "POST", "/kbs/v0/auth", NULL, auth, sizeof(auth) - 1, &b, &bl, ck) ==
+                200) {
+                fds[opened++] = hw.fd;
+            }
+        }
+        printf("{\"mode\":\"hold\",\"connections_open\":%ld}\n", opened);
+        fflush(stdout);
+        usleep((useconds_t)(c.hold_seconds * 1e6));
+        for (k2 = 0; k2 < opened; k2++) {
+            close(fds[k2]);
+        }
+        free(fds);
+        return opened == c.hold ? 0 : 1;
     }
     w = calloc((size_t)c.conns, sizeof(*w));
     if (w == NULL) {
@@ -387,7 +429,7 @@ int main(int argc, char **argv)
         pthread_create(&w[i].th, NULL, run, &w[i]);
     }
     if (c.sessions == 0) {
-        while (now_s() - t0 < c.seconds) {
+        while (!stop_all && (c.count > 0 || now_s() - t0 < c.seconds)) {
             usleep(20000);
         }
         stop_all = 1;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Install the Debian 12 packages trustchain needs, only those missing.
 set -eu
-pkgs="make gcc pkg-config libssl-dev openssl libjansson-dev libjose-dev jose libmicrohttpd-dev
+pkgs="make gcc pkg-config libssl-dev openssl libjansson-dev libjose-dev jose libmicrohttpd-dev curl
 libcurl4-openssl-dev libsqlite3-dev sqlite3 ovmf python3 python3-jwcrypto python3-cryptography"
 missing=""
 for p in $pkgs; do

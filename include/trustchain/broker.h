@@ -79,7 +79,7 @@ struct tc_broker_config {
     unsigned session_ttl;    /* seconds (default 300) */
     unsigned token_ttl;      /* EAR token lifetime, seconds (default 300) */
     size_t max_body;         /* request body cap, bytes (default 256 KiB) */
-    size_t max_header;       /* request header cap, bytes (default 64 KiB) */
+    size_t max_header;       /* request header cap, bytes (default 32 KiB) */
     unsigned max_connections;/* concurrent connections (default 1024) */
     unsigned max_per_ip;     /* concurrent connections per client address (0 = no cap) */
     unsigned timeout;        /* idle connection timeout, seconds (default 30) */

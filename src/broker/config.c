@@ -19,7 +19,7 @@ void tc_broker_config_defaults(struct tc_broker_config *c)
     c->session_ttl = 300;
     c->token_ttl = 300;
     c->max_body = 256 * 1024;
-    c->max_header = 64 * 1024;
+    c->max_header = 32 * 1024;
     c->max_connections = 1024;
     c->timeout = 30;
     c->max_sessions = 100000;

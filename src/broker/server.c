@@ -234,7 +234,11 @@ tc_err tc_broker_start(struct tc_broker *b, uint16_t *port)
     struct sockaddr_storage ss;
     socklen_t sl;
     const union MHD_DaemonInfo *di;
-    size_t mem = b->cfg.max_header * 2 + 64 * 1024;
+    /* MHD's per-connection pool holds the request headers and the read buffer (bodies stream
+     * through on_request into our own capped buffer).  Twice the header cap, so headers over
+     * the cap still reach on_request and get our JSON 431 and an audit line; beyond twice the
+     * cap MHD itself answers 431 (without an audit line). */
+    size_t mem = b->cfg.max_header * 2 + 16 * 1024;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
     tc_err e;
 

@@ -5,7 +5,8 @@
  * anyway, and a shared connection keeps one warm page cache (per-thread
  * connections re-read every page another thread's commit touched, which cost
  * a third of the broker's time under load) and avoids SQLite's sleeping busy
- * handler.  The database file is memory-mapped (mmap_size).
+ * handler.  The page cache is 16 MiB and the file is not memory-mapped, so the
+ * broker's memory does not grow with the store.
  * Every write that carries an audit record commits it in the same
  * transaction.  The audit table is append-only: triggers abort UPDATE and
  * DELETE.  secure_delete overwrites freed pages so deleted or replaced
@@ -157,7 +158,7 @@ static tc_err conn_open(struct sqlite_store *s, struct conn **out)
     sqlite3_busy_timeout(c->db, 10000);
     snprintf(pragmas, sizeof(pragmas),
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA secure_delete=ON;"
-             "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;"
+             "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=0;"
              "PRAGMA cache_size=-16384;",
              s->sync_full ? "FULL" : "NORMAL");
     if (sqlite3_exec(c->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {

@@ -50,7 +50,7 @@ static void help(void)
         "  --max-connections N    concurrent connections cap (default 1024)\n"
         "  --max-per-ip N         concurrent connections per client address (default no cap)\n"
         "  --max-body BYTES       request body cap (default 262144)\n"
-        "  --max-header BYTES     request headers cap (default 65536)\n"
+        "  --max-header BYTES     request headers cap (default 32768)\n"
         "  --timeout SEC          idle connection timeout (default 30)\n"
         "  --sync normal|full     store durability: fsync per commit with 'full'\n"
         "  --log FILE             log file (default stderr)\n"
