@@ -260,6 +260,9 @@ struct tc_snp_anchor {
 
 /* The built-in AMD ARK pins (Milan, Genoa, Turin). */
 const struct tc_snp_anchor *tc_snp_amd_anchors(size_t *n);
+/* The anchor of a root certificate (DER or PEM; the first one): product from "ARK-<Product>". */
+TC_MUST_USE tc_err tc_snp_anchor_from_cert(const uint8_t *data, size_t len,
+                                           struct tc_snp_anchor *a);
 
 struct tc_snp_cache; /* parsed certificates and verified signatures, shared between calls */
 

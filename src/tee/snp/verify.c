@@ -40,6 +40,32 @@ const struct tc_snp_anchor *tc_snp_amd_anchors(size_t *n)
     return amd_anchors;
 }
 
+static tc_err anchor_cb(void *arg, const uint8_t *der, size_t len)
+{
+    struct tc_snp_anchor *a = arg;
+    struct snp_cert *c;
+    tc_err e;
+
+    if (a->product != TC_SNP_PRODUCT_UNKNOWN || a->spki_sha256[0] != 0 ||
+        a->spki_sha256[1] != 0) {
+        return TC_ERR_OK; /* the first certificate only */
+    }
+    e = snp_cert_from_der(der, len, &c);
+    if (e != TC_ERR_OK) {
+        return e;
+    }
+    memcpy(a->spki_sha256, c->spki_sha256, 32);
+    a->product = c->role == SNP_ROLE_ARK ? c->product : TC_SNP_PRODUCT_UNKNOWN;
+    snp_cert_put(c);
+    return TC_ERR_OK;
+}
+
+tc_err tc_snp_anchor_from_cert(const uint8_t *data, size_t len, struct tc_snp_anchor *a)
+{
+    memset(a, 0, sizeof(*a));
+    return snp_blob_foreach(data, len, "CERTIFICATE", anchor_cb, a);
+}
+
 /* ---- the cache: parsed certificates and signatures already verified ---- */
 
 #define CACHE_MAX 256
@@ -521,6 +547,39 @@ static struct snp_cert *pick_issuer(struct run *run, const struct pool *p,
     return cand[0];
 }
 
+/* The certificate (of any role) named as child's issuer, if the pool has one. */
+static const struct snp_cert *by_subject(const struct pool *p, const struct snp_cert *child)
+{
+    size_t i;
+
+    for (i = 0; i < p->n; i++) {
+        if (p->c[i] != child &&
+            X509_NAME_cmp(X509_get_issuer_name(child->x), X509_get_subject_name(p->c[i]->x)) ==
+                0) {
+            return p->c[i];
+        }
+    }
+    return NULL;
+}
+
+/* An issuer present but in the wrong role (a VLEK under an ASK, ...) is a rejection. */
+static int wrong_issuer(struct run *run, const struct pool *p, const struct snp_cert *child,
+                        enum snp_role want)
+{
+    const struct snp_cert *w = by_subject(p, child);
+    char name[48];
+
+    if (w == NULL || w->role == want) {
+        return 0;
+    }
+    snprintf(name, sizeof(name), "chain.%s.role", role_key(want));
+    check(run, name, TC_CHECK_FAIL, TC_ERR_CHAIN, snp_role_name(want), snp_role_name(w->role),
+          "%s (%s) is issued by %s, which is an %s; a %s must be issued by an %s",
+          snp_role_name(child->role), child->cn, w->cn, snp_role_name(w->role),
+          snp_role_name(child->role), snp_role_name(want));
+    return 1;
+}
+
 static void check_tcb(struct run *run, const struct tc_snp_report *r, const struct snp_cert *vek)
 {
     const struct tc_snp_tcb *t = &r->reported_tcb;
@@ -957,6 +1016,9 @@ tc_err tc_snp_verify(struct tc_snp_report *r, const struct tc_snp_verify_opts *o
 
     /* The chain: VEK <- ASK/ASVK <- ARK (self-signed, pinned). */
     ask = pick_issuer(&run, &pool, o, vek, ask_role, product);
+    if (ask == NULL && wrong_issuer(&run, &pool, vek, ask_role)) {
+        goto out;
+    }
     if (ask == NULL) {
         e = kds_chain(&pool, o, product, vek_role == SNP_ROLE_VLEK);
         ask = e == TC_ERR_OK ? pick_issuer(&run, &pool, o, vek, ask_role, product) : NULL;
@@ -972,6 +1034,9 @@ tc_err tc_snp_verify(struct tc_snp_report *r, const struct tc_snp_verify_opts *o
         }
     }
     ark = pick_issuer(&run, &pool, o, ask, SNP_ROLE_ARK, product);
+    if (ark == NULL && wrong_issuer(&run, &pool, ask, SNP_ROLE_ARK)) {
+        goto out;
+    }
     if (ark == NULL) {
         e = kds_chain(&pool, o, product, vek_role == SNP_ROLE_VLEK);
         ark = e == TC_ERR_OK ? pick_issuer(&run, &pool, o, ask, SNP_ROLE_ARK, product) : NULL;
