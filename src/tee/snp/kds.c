@@ -72,14 +72,14 @@ tc_err tc_snp_kds_vcek_path(enum tc_snp_product p, const uint8_t chip_id[64],
         /* Turin: the hwID is the first 8 bytes of CHIP_ID, and fmcSPL comes first. */
         tc_hex_encode(chip_id, 8, hw);
         return fit(snprintf(buf, len,
-                            "vcek/v1/%s/%s?fmcSPL=%02u&blSPL=%02u&teeSPL=%02u&snpSPL=%02u&"
-                            "ucodeSPL=%02u",
+                            "vcek/v1/%s/%s?fmcSPL=%u&blSPL=%u&teeSPL=%u&snpSPL=%u&"
+                            "ucodeSPL=%u",
                             tc_snp_product_name(p), hw, tcb->fmc, tcb->bootloader, tcb->tee,
                             tcb->snp, tcb->microcode),
                    len);
     }
     tc_hex_encode(chip_id, 64, hw);
-    return fit(snprintf(buf, len, "vcek/v1/%s/%s?blSPL=%02u&teeSPL=%02u&snpSPL=%02u&ucodeSPL=%02u",
+    return fit(snprintf(buf, len, "vcek/v1/%s/%s?blSPL=%u&teeSPL=%u&snpSPL=%u&ucodeSPL=%u",
                         tc_snp_product_name(p), hw, tcb->bootloader, tcb->tee, tcb->snp,
                         tcb->microcode),
                len);
