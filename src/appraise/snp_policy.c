@@ -539,8 +539,7 @@ static tc_err run(struct ctx *c, const json_t *pol)
             } else if (strcmp(s, "any") == 0) {
                 want = -1;
             } else {
-                e = bad(k, "\"vcek\", \"vlek\" or \"any\"");
-                break;
+                return bad(k, "\"vcek\", \"vlek\" or \"any\"");
             }
             if (want >= 0) {
                 int ok = (int)r->signing_key == want;
@@ -555,8 +554,7 @@ static tc_err run(struct ctx *c, const json_t *pol)
 
             if (!json_is_string(val) ||
                 tc_snp_product_parse(json_string_value(val), &p) != TC_ERR_OK) {
-                e = bad(k, "\"Milan\", \"Genoa\" or \"Turin\"");
-                break;
+                return bad(k, "\"Milan\", \"Genoa\" or \"Turin\"");
             }
             add(c, "policy.product", r->product == p, tc_snp_product_name(p),
                 tc_snp_product_name(r->product),
@@ -587,8 +585,7 @@ static tc_err run(struct ctx *c, const json_t *pol)
             for (i = 0; i < N_BITS && strcmp(k, bits[i].key) != 0; i++) {
             }
             if (i == N_BITS) {
-                e = tc_fail(TC_ERR_JSON, "policy: unknown key \"%s\"", k);
-                break;
+                return tc_fail(TC_ERR_JSON, "policy: unknown key \"%s\"", k);
             }
             e = get_bool(val, k, &bit_val[i]);
         }
