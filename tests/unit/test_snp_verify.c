@@ -904,7 +904,7 @@ static int emit(const char *dir)
              write_file(dir, "vcek.der", der, dlen) &&
              snp_synth_crl(c, 0, &serial, 1, SNP_SYNTH_NOW - 86400, SNP_SYNTH_NOW + 86400 * 300,
                            &crl, &clen) == TC_ERR_OK &&
-             write_file(dir, "crl_revokes_ask.der", crl, clen);
+             write_file(dir, "revokes_ask.crl", crl, clen);
     }
     /* A Turin v5 report and a v2 report for the fuzz seeds. */
     snp_synth_report_init(t, &ro);

@@ -30,8 +30,9 @@ static void usage(FILE *f)
             "                       Azure HCL report ('-' = stdin)\n"
             "  --vcek FILE          the VCEK certificate (DER or PEM)\n"
             "  --vlek FILE          the VLEK certificate (DER or PEM)\n"
-            "  --certs PATH         more certificates: a directory, a PEM bundle, a DER file or\n"
-            "                       a GHCB certificate table (repeatable)\n"
+            "  --certs PATH         more certificates: a directory (its *.pem, *.der, *.crt,\n"
+            "                       *.cer, *.cert files), a PEM bundle, a DER file or a GHCB\n"
+            "                       certificate table (repeatable)\n"
             "  --at TIME            time of verification, RFC 3339 (default: now)\n"
             "  --crl FILE|kds       a CRL (DER or PEM) to check; 'kds' fetches the product's\n"
             "                       CRL through the cache (repeatable)\n"
@@ -79,6 +80,22 @@ static tc_err files_add(struct files *f, const char *path, uint8_t **data, size_
     *len = f->len[f->n];
     f->n++;
     return TC_ERR_OK;
+}
+
+/* In a directory, the certificates are the *.pem, *.der, *.crt, *.cer and *.cert files. */
+static int cert_name(const char *n)
+{
+    static const char *ext[] = {".pem", ".der", ".crt", ".cer", ".cert"};
+    size_t i, l = strlen(n);
+
+    for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+        size_t e = strlen(ext[i]);
+
+        if (l > e && strcmp(n + l - e, ext[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* A GHCB certificate table starts with a GUID, not with PEM text or a DER SEQUENCE. */
@@ -241,7 +258,8 @@ int cmd_verify_snp(int argc, char **argv)
                 struct stat fst;
 
                 snprintf(p, sizeof(p), "%s/%s", cert_paths[i], de->d_name);
-                if (de->d_name[0] == '.' || stat(p, &fst) != 0 || !S_ISREG(fst.st_mode)) {
+                if (de->d_name[0] == '.' || !cert_name(de->d_name) || stat(p, &fst) != 0 ||
+                    !S_ISREG(fst.st_mode)) {
                     continue;
                 }
                 e = files_add(&files, p, &d, &l);
