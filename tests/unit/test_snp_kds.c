@@ -150,7 +150,9 @@ static void server_stop(struct server *s)
 static void script(struct server *s, const int *st, size_t n)
 {
     pthread_mutex_lock(&s->mu);
-    memcpy(s->script, st, n * sizeof(*st));
+    if (n > 0) {
+        memcpy(s->script, st, n * sizeof(*st));
+    }
     s->n_script = n;
     s->next = 0;
     s->requests = 0;

@@ -906,7 +906,28 @@ static int emit(const char *dir)
                            &crl, &clen) == TC_ERR_OK &&
              write_file(dir, "revokes_ask.crl", crl, clen);
     }
-    /* A Turin v5 report and a v2 report for the fuzz seeds. */
+    /* An Azure HCL wrapper, a VLEK table, a Turin v5 and a v2 report (fuzz seeds). */
+    if (ok) {
+        static const char rt[] = "{\"keys\":[{\"kid\":\"HCLAkPub\",\"kty\":\"RSA\"}]}";
+        uint8_t h[2048];
+        size_t hn;
+
+        snp_synth_report_init(c, &ro);
+        ok = tc_digest(EVP_sha256(), rt, strlen(rt), ro.report_data) == TC_ERR_OK &&
+             snp_synth_report_sign(c, &ro, raw) == TC_ERR_OK &&
+             (hn = make_hcl(raw, rt, h, sizeof(h))) > 0 && write_file(dir, "hcl.bin", h, hn);
+    }
+    {
+        struct snp_synth_opts vo = {.vlek = 1};
+        struct snp_synth_chain *v = NULL;
+
+        free(tbl);
+        tbl = NULL;
+        ok = ok && snp_synth_chain_new(&vo, &v) == TC_ERR_OK &&
+             snp_synth_certtable(v, 0, &tbl, &tlen) == TC_ERR_OK &&
+             write_file(dir, "vlek_certtable.bin", tbl, tlen);
+        snp_synth_chain_free(v);
+    }
     snp_synth_report_init(t, &ro);
     ro.launch_mit_vector = ro.current_mit_vector = 0x3f;
     ok = ok && snp_synth_report_sign(t, &ro, raw) == TC_ERR_OK &&

@@ -74,13 +74,35 @@ struct sig_pair {
     uint8_t child[32], parent[32];
 };
 
+#define BLOB_CERTS 8
+#define BLOB_MAX 64
+
+/* A certificate blob (e.g. a PEM bundle) already decoded: its SHA-256 -> its certificates. */
+struct blob_entry {
+    uint8_t h[32];
+    struct snp_cert *c[BLOB_CERTS];
+    size_t n;
+};
+
 struct tc_snp_cache {
     pthread_mutex_t mu;
     struct snp_cert *certs[CACHE_MAX];
     size_t n_certs;
     struct sig_pair sigs[CACHE_MAX];
     size_t n_sigs;
+    struct blob_entry blobs[BLOB_MAX];
+    size_t n_blobs;
 };
+
+static void blob_entry_clear(struct blob_entry *b)
+{
+    size_t i;
+
+    for (i = 0; i < b->n; i++) {
+        snp_cert_put(b->c[i]);
+    }
+    b->n = 0;
+}
 
 tc_err tc_snp_cache_new(struct tc_snp_cache **c)
 {
@@ -105,6 +127,9 @@ void tc_snp_cache_free(struct tc_snp_cache *c)
     }
     for (i = 0; i < c->n_certs; i++) {
         snp_cert_put(c->certs[i]);
+    }
+    for (i = 0; i < c->n_blobs; i++) {
+        blob_entry_clear(&c->blobs[i]);
     }
     pthread_mutex_destroy(&c->mu);
     free(c);
@@ -203,33 +228,114 @@ static void pool_free(struct pool *p)
     p->n = 0;
 }
 
-static tc_err pool_add_der(void *arg, const uint8_t *der, size_t len)
+/* Add a certificate (taking the reference) unless the pool already holds it. */
+static tc_err pool_add_cert(struct pool *p, struct snp_cert *c)
 {
-    struct pool *p = arg;
-    struct snp_cert *c;
     size_t i;
-    tc_err e;
 
-    if (p->n == POOL_MAX) {
-        return tc_fail(TC_ERR_TOO_LARGE, "more than %d certificates", POOL_MAX);
-    }
-    e = cert_load(p->cache, der, len, &c);
-    if (e != TC_ERR_OK) {
-        return e;
-    }
     for (i = 0; i < p->n; i++) {
         if (memcmp(p->c[i]->der_sha256, c->der_sha256, 32) == 0) {
             snp_cert_put(c); /* the same certificate from two sources */
             return TC_ERR_OK;
         }
     }
+    if (p->n == POOL_MAX) {
+        snp_cert_put(c);
+        return tc_fail(TC_ERR_TOO_LARGE, "more than %d certificates", POOL_MAX);
+    }
     p->c[p->n++] = c;
     return TC_ERR_OK;
 }
 
+static tc_err pool_add_der(void *arg, const uint8_t *der, size_t len)
+{
+    struct pool *p = arg;
+    struct snp_cert *c;
+    tc_err e = cert_load(p->cache, der, len, &c);
+
+    return e != TC_ERR_OK ? e : pool_add_cert(p, c);
+}
+
+struct blob_rec {
+    struct pool *p;
+    struct blob_entry got;
+    int overflow;
+};
+
+static tc_err blob_rec_der(void *arg, const uint8_t *der, size_t len)
+{
+    struct blob_rec *b = arg;
+    struct snp_cert *c;
+    tc_err e = cert_load(b->p->cache, der, len, &c);
+
+    if (e != TC_ERR_OK) {
+        return e;
+    }
+    if (b->got.n < BLOB_CERTS) {
+        b->got.c[b->got.n++] = snp_cert_get(c);
+    } else {
+        b->overflow = 1;
+    }
+    return pool_add_cert(b->p, c);
+}
+
+/*
+ * Add every certificate of a blob.  With a cache, a blob seen before (same SHA-256) is not
+ * decoded again: PEM decoding is most of what a cached verification costs besides ECDSA.
+ */
 static tc_err pool_add_blob(struct pool *p, const uint8_t *data, size_t len)
 {
-    return snp_blob_foreach(data, len, "CERTIFICATE", pool_add_der, p);
+    struct tc_snp_cache *cache = p->cache;
+    struct blob_rec rec;
+    uint8_t h[32];
+    size_t i, k;
+    tc_err e;
+
+    if (cache == NULL) {
+        return snp_blob_foreach(data, len, "CERTIFICATE", pool_add_der, p);
+    }
+    if ((e = tc_digest(EVP_sha256(), data, len, h)) != TC_ERR_OK) {
+        return e;
+    }
+    pthread_mutex_lock(&cache->mu);
+    for (i = 0; i < cache->n_blobs; i++) {
+        if (memcmp(cache->blobs[i].h, h, 32) == 0) {
+            struct snp_cert *got[BLOB_CERTS];
+            size_t n = cache->blobs[i].n;
+
+            for (k = 0; k < n; k++) {
+                got[k] = snp_cert_get(cache->blobs[i].c[k]);
+            }
+            pthread_mutex_unlock(&cache->mu);
+            for (k = 0, e = TC_ERR_OK; k < n; k++) {
+                if (e == TC_ERR_OK) {
+                    e = pool_add_cert(p, got[k]);
+                } else {
+                    snp_cert_put(got[k]);
+                }
+            }
+            return e;
+        }
+    }
+    pthread_mutex_unlock(&cache->mu);
+    memset(&rec, 0, sizeof(rec));
+    rec.p = p;
+    e = snp_blob_foreach(data, len, "CERTIFICATE", blob_rec_der, &rec);
+    if (e == TC_ERR_OK && !rec.overflow) {
+        pthread_mutex_lock(&cache->mu);
+        if (cache->n_blobs == BLOB_MAX) {
+            for (i = 0; i < cache->n_blobs; i++) {
+                blob_entry_clear(&cache->blobs[i]);
+            }
+            cache->n_blobs = 0;
+        }
+        memcpy(rec.got.h, h, 32);
+        cache->blobs[cache->n_blobs++] = rec.got; /* the references move to the cache */
+        rec.got.n = 0;
+        pthread_mutex_unlock(&cache->mu);
+    }
+    blob_entry_clear(&rec.got);
+    return e;
 }
 
 /* ---- verdict helpers ---- */
