@@ -25,19 +25,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ev == NULL) {
         return 0;
     }
-    (void)tc_snp_report_parse(data, size, &r);
+    if (tc_snp_report_parse(data, size, &r) != TC_ERR_OK) {
+        /* rejecting is fine; crashing is not */
+    }
     if (tc_snp_evidence_parse(data, size, ev) == TC_ERR_OK) {
         j = tc_snp_evidence_json(ev);
         json_decref(j);
         policy = json_loads(policy_text, 0, NULL);
         tc_verdict_init(&v);
         if (policy != NULL) {
-            (void)tc_snp_appraise(&ev->report, policy, &v);
+            if (tc_snp_appraise(&ev->report, policy, &v) != TC_ERR_OK) {
+                /* rejecting is fine; crashing is not */
+            }
         }
         /* Certificates only from the report's own table; no KDS, no network. */
         memset(&o, 0, sizeof(o));
         o.at = 1748736000;
-        (void)tc_snp_verify_evidence(ev, &o, &v);
+        if (tc_snp_verify_evidence(ev, &o, &v) != TC_ERR_OK) {
+            /* rejecting is fine; crashing is not */
+        }
         tc_verdict_free(&v);
         json_decref(policy);
     }

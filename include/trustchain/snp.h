@@ -220,8 +220,8 @@ TC_MUST_USE tc_err tc_snp_kds_default_cache_dir(char *buf, size_t len);
 
 /*
  * KDS paths (below the base URL; the cache mirrors them, the query folded into the name):
- *   vcek/v1/<Product>/<hwid>?blSPL=..&teeSPL=..&snpSPL=..&ucodeSPL=..   (Milan, Genoa: 64-byte hwid)
- *   vcek/v1/Turin/<hwid>?fmcSPL=..&blSPL=..&teeSPL=..&snpSPL=..&ucodeSPL=..  (8-byte hwid)
+ *   vcek/v1/<Product>/<hwid>?blSPL=..&teeSPL=..&snpSPL=..&ucodeSPL=..   (Milan, Genoa: 64-byte
+ * hwid) vcek/v1/Turin/<hwid>?fmcSPL=..&blSPL=..&teeSPL=..&snpSPL=..&ucodeSPL=..  (8-byte hwid)
  *   vcek/v1/<Product>/cert_chain   vlek/v1/<Product>/cert_chain   (PEM: ASK|ASVK then ARK)
  *   vcek/v1/<Product>/crl          vlek/v1/<Product>/crl          (DER)
  */
@@ -270,7 +270,7 @@ TC_MUST_USE tc_err tc_snp_cache_new(struct tc_snp_cache **c);
 void tc_snp_cache_free(struct tc_snp_cache *c);
 
 struct tc_snp_verify_opts {
-    time_t at; /* the time of verification (validity windows, CRL freshness) */
+    time_t at;                     /* the time of verification (validity windows, CRL freshness) */
     const struct tc_snp_blob *vek; /* the VCEK or VLEK certificate, or NULL */
     const struct tc_snp_blob *certs; /* more certificates (any of VEK/ASK/ASVK/ARK), any order */
     size_t n_certs;
@@ -303,8 +303,7 @@ TC_MUST_USE tc_err tc_snp_verify(struct tc_snp_report *r, const struct tc_snp_ve
  * for Azure HCL, checks that REPORT_DATA binds the runtime data.
  */
 TC_MUST_USE tc_err tc_snp_verify_evidence(struct tc_snp_evidence *ev,
-                                          const struct tc_snp_verify_opts *o,
-                                          struct tc_verdict *v);
+                                          const struct tc_snp_verify_opts *o, struct tc_verdict *v);
 
 /* ---- appraisal ---- */
 

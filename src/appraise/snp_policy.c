@@ -20,11 +20,11 @@ struct ctx {
     tc_err add_err;
 };
 
-static void add(struct ctx *c, const char *name, int pass, const char *expected,
-                const char *actual, const char *fmt, ...) TC_PRINTF(6, 7);
+static void add(struct ctx *c, const char *name, int pass, const char *expected, const char *actual,
+                const char *fmt, ...) TC_PRINTF(6, 7);
 
-static void add(struct ctx *c, const char *name, int pass, const char *expected,
-                const char *actual, const char *fmt, ...)
+static void add(struct ctx *c, const char *name, int pass, const char *expected, const char *actual,
+                const char *fmt, ...)
 {
     char detail[512];
     va_list ap;
@@ -196,8 +196,8 @@ static tc_err one_of(struct ctx *c, const json_t *j, const char *key, const uint
     return TC_ERR_OK;
 }
 
-static tc_err exact(struct ctx *c, const json_t *j, const char *key, const uint8_t *field,
-                    size_t n, int prefix_ok)
+static tc_err exact(struct ctx *c, const json_t *j, const char *key, const uint8_t *field, size_t n,
+                    int prefix_ok)
 {
     uint8_t want[64];
     char name[64], actual[129], expected[129];
@@ -243,15 +243,17 @@ static tc_err tcb_floor(struct ctx *c, const json_t *j, const char *key,
     if (!json_is_object(j)) {
         return bad(key, "an object of TCB components");
     }
-    json_object_foreach((json_t *)j, k, val) {
+    json_object_foreach((json_t *)j, k, val)
+    {
         uint64_t floor;
         tc_err e;
 
         for (i = 0; i < 5 && strcmp(k, comp_names[i]) != 0; i++) {
         }
         if (i == 5) {
-            return tc_fail(TC_ERR_JSON, "policy: \"%s\": unknown TCB component \"%s\" (fmc, "
-                                        "bootloader, tee, snp, microcode)",
+            return tc_fail(TC_ERR_JSON,
+                           "policy: \"%s\": unknown TCB component \"%s\" (fmc, "
+                           "bootloader, tee, snp, microcode)",
                            key, k);
         }
         e = get_uint(val, k, 255, &floor);
@@ -271,8 +273,7 @@ static tc_err tcb_floor(struct ctx *c, const json_t *j, const char *key,
             snprintf(es, sizeof(es), ">=%u", (unsigned)floor);
             snprintf(as, sizeof(as), "%u", have);
             add(c, name, have >= floor, es, as, "%s %s SPL %s the minimum",
-                tcb_names[t][0] ? tcb_names[t] : "launch", k,
-                have >= floor ? "meets" : "is below");
+                tcb_names[t][0] ? tcb_names[t] : "launch", k, have >= floor ? "meets" : "is below");
         }
     }
     return TC_ERR_OK;
@@ -289,8 +290,8 @@ static void floor_check(struct ctx *c, const char *name, uint64_t have, uint64_t
         have >= floor ? "meets" : "is below");
 }
 
-static void version_floor(struct ctx *c, const char *name, unsigned have_major,
-                          unsigned have_minor, unsigned major, unsigned minor, const char *what)
+static void version_floor(struct ctx *c, const char *name, unsigned have_major, unsigned have_minor,
+                          unsigned major, unsigned minor, const char *what)
 {
     char es[32], as[32];
     int ok = (have_major << 8 | have_minor) >= (major << 8 | minor);
@@ -335,7 +336,8 @@ static tc_err platform(struct ctx *c, const json_t *j)
     if (!json_is_object(j)) {
         return bad("platform_info", "an object of flags");
     }
-    json_object_foreach((json_t *)j, k, val) {
+    json_object_foreach((json_t *)j, k, val)
+    {
         int want = 0;
         tc_err e;
 
@@ -438,7 +440,8 @@ static tc_err run(struct ctx *c, const json_t *pol)
     for (i = 0; i < N_BITS; i++) {
         bit_val[i] = bits[i].def;
     }
-    json_object_foreach((json_t *)pol, k, val) {
+    json_object_foreach((json_t *)pol, k, val)
+    {
         if (strcmp(k, "measurement") == 0) {
             e = one_of(c, val, k, r->measurement, 48, 0);
         } else if (strcmp(k, "id_key_digest") == 0) {
@@ -456,8 +459,7 @@ static tc_err run(struct ctx *c, const json_t *pol)
         } else if (strcmp(k, "image_id") == 0) {
             e = exact(c, val, k, r->image_id, 16, 0);
         } else if (strcmp(k, "min_tcb") == 0) {
-            const struct tc_snp_tcb *t[3] = {&r->reported_tcb, &r->committed_tcb,
-                                             &r->current_tcb};
+            const struct tc_snp_tcb *t[3] = {&r->reported_tcb, &r->committed_tcb, &r->current_tcb};
             const char *const nm[3] = {"reported", "committed", "current"};
 
             e = tcb_floor(c, val, k, t, nm, 3);
@@ -489,8 +491,8 @@ static tc_err run(struct ctx *c, const json_t *pol)
             if (e == TC_ERR_OK) {
                 version_floor(c, "policy.min_abi.current", r->current_major, r->current_minor, ma,
                               mi, "firmware ABI (current)");
-                version_floor(c, "policy.min_abi.committed", r->committed_major,
-                              r->committed_minor, ma, mi, "firmware ABI (committed)");
+                version_floor(c, "policy.min_abi.committed", r->committed_major, r->committed_minor,
+                              ma, mi, "firmware ABI (committed)");
             }
         } else if (strcmp(k, "min_policy_abi") == 0) {
             unsigned ma, mi;
@@ -544,9 +546,10 @@ static tc_err run(struct ctx *c, const json_t *pol)
             if (want >= 0) {
                 int ok = (int)r->signing_key == want;
 
-                add(c, "policy.signer", ok, s, r->signing_key == TC_SNP_SIGNER_VLEK ? "vlek"
-                                               : r->signing_key == TC_SNP_SIGNER_VCEK ? "vcek"
-                                                                                     : "none",
+                add(c, "policy.signer", ok, s,
+                    r->signing_key == TC_SNP_SIGNER_VLEK   ? "vlek"
+                    : r->signing_key == TC_SNP_SIGNER_VCEK ? "vcek"
+                                                           : "none",
                     ok ? "signed by the required key" : "not signed by the required key");
             }
         } else if (strcmp(k, "product") == 0) {
@@ -566,7 +569,8 @@ static tc_err run(struct ctx *c, const json_t *pol)
             e = get_u64(val, k, &want);
             if (e == TC_ERR_OK) {
                 int launch = k[4] == 'l';
-                const char *name = launch ? "policy.launch_mit_vector" : "policy.current_mit_vector";
+                const char *name =
+                    launch ? "policy.launch_mit_vector" : "policy.current_mit_vector";
                 uint64_t have = launch ? r->launch_mit_vector : r->current_mit_vector;
                 char es[24], as[24];
 

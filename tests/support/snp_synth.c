@@ -17,125 +17,121 @@
 #include "core/reader.h"
 #include "snp_synth.h"
 
-static const char key_ark[] =
-    "-----BEGIN PRIVATE KEY-----\n"
-    "MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQCrETFK5+OKQo/m\n"
-    "+UW4Aqw7Qe2E6Pqk2ZbgpV0Bt/DHYCycDdRYlQFCiFpQyx8CAxsehmL3BEx+a2b+\n"
-    "8pU9r0aItA/zHQDK/6seyf7zXuAPP7s/iwiiz9dFIq2Or0liXz4VXvco8MG+1jnR\n"
-    "EkNiCrQMcLxzWMImPtRW2zTcFIe04rmouA8oLC92ITPAOQ/FfrzRrbxwzLRY4BeV\n"
-    "g8PuH13yYwuVqMFkij4lYbxjH/WlnEAaq+f4L2Kweg1EHHGHD9sgFSz5eojCQu+U\n"
-    "6otPjhtcNZdNkNwMLVZUpzeRLAxdT9MMumcm8NNxSq3v1VaEQrx3llIaz88EcIhN\n"
-    "ns5ejQnPAgMBAAECggEAFyo81+fkPX9wp9Zu79Fs1plsOz38CFbEF6eiRe6irF0E\n"
-    "WB2HTneJtCNtbNi/WjERexC3q2Y+9YpAaEXGmpPMTra+HNh7QwIG1M8wYcR3PZlj\n"
-    "weG8nvow1yva/3dnzeptKHezqyzvD5NIQQeNbblaqFSb2wLUnQPlEoicn9t9L6v2\n"
-    "BSRTGjbQZ8F6iVEGoL+380n2LJWBTwc3CF3j7IuYF43TWvorrvOy0nMabvCc0HiD\n"
-    "pjq0SJZDIgdVzh40uQEouzAXcGio0cvx2YG2yp6DO6AZdNM3/Z89HbOEf5vKwMbv\n"
-    "eQ4+dDDl8Wkc47uez6yUhBp7h9EYjobN9yD11n1AAQKBgQDed5egzpTMKOfc6UeM\n"
-    "rXvYpmhJsJOVQuWck559x4tTtcO4oLUVd45TyqOlBvztl9bwu8yvGhG2kJW9nnoe\n"
-    "rBgDFm3avMBiPp08Aw8S4B/yKMI9NqB9A044t8QTmC1Yb6sPuXBkp9iJfKMy1rTt\n"
-    "RWad9gpRyJxrHWCh8ZdKe9xw7QKBgQDE2jaAPP9jpo3jc4hvz9QGY9TeGbt9aqfY\n"
-    "GK06KEjUTMJk21S10QB6yuEar4KxQNkJj4jrO/cuMW+fpL/HuWnymsihTLlsNm7T\n"
-    "uF6xT25gcm5vo83ZAqm6n8rE9ZoYpISaGEctgM5N45rCukQHsGCdGgmM3sJ01ihP\n"
-    "CNRfNYYaKwKBgQDUF+5eaDUiQ2lyipElRIxLK7NHdenuJr4jvfUfc2uYnjT/w2+B\n"
-    "DN+LcSj8/6GJnvZTwqfM1KzIgiXQhtNkhKvL3clT/hnoUEu1WDE5zKWISGWO2JK/\n"
-    "PLSJjGGKUM4Cf0v2DNRjkkX2JfatVFdf0oeX12dVO04tLO/g1SRo5ZdvrQKBgQCX\n"
-    "K1wfLriRNh5QRTDJbLhOD+wwg2JP9c/fS1P8DWOgZTIDccujtFTB93rWm2Gp7Tq+\n"
-    "9NMYknxHpP8rgcElB2YtQGBCPkFGsKZ7QGK3l2AUAMx+PzSdKkZdYsi8aD9mHTEX\n"
-    "hP1kHD5R4i++ynvjy7bl7lDXNVnvj2Z1CzrLwraw8QKBgCUNQCioA+tNoX6SksKq\n"
-    "ihXiFLt5BHl/QSiZHpTKIWzF2gEsxKQKaV1S/HI8j0wqDllwi/pLQdaX6NWVT7Ph\n"
-    "TJgWFt1rWiCoXmq4G+sAs++z5a1ltSZaKmT2smU5/ByjCKy8IDqjmbXH30h74VvX\n"
-    "m5Xut0cg0coMpFLQDaqiuvi6\n"
-    "-----END PRIVATE KEY-----\n";
+static const char key_ark[] = "-----BEGIN PRIVATE KEY-----\n"
+                              "MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQCrETFK5+OKQo/m\n"
+                              "+UW4Aqw7Qe2E6Pqk2ZbgpV0Bt/DHYCycDdRYlQFCiFpQyx8CAxsehmL3BEx+a2b+\n"
+                              "8pU9r0aItA/zHQDK/6seyf7zXuAPP7s/iwiiz9dFIq2Or0liXz4VXvco8MG+1jnR\n"
+                              "EkNiCrQMcLxzWMImPtRW2zTcFIe04rmouA8oLC92ITPAOQ/FfrzRrbxwzLRY4BeV\n"
+                              "g8PuH13yYwuVqMFkij4lYbxjH/WlnEAaq+f4L2Kweg1EHHGHD9sgFSz5eojCQu+U\n"
+                              "6otPjhtcNZdNkNwMLVZUpzeRLAxdT9MMumcm8NNxSq3v1VaEQrx3llIaz88EcIhN\n"
+                              "ns5ejQnPAgMBAAECggEAFyo81+fkPX9wp9Zu79Fs1plsOz38CFbEF6eiRe6irF0E\n"
+                              "WB2HTneJtCNtbNi/WjERexC3q2Y+9YpAaEXGmpPMTra+HNh7QwIG1M8wYcR3PZlj\n"
+                              "weG8nvow1yva/3dnzeptKHezqyzvD5NIQQeNbblaqFSb2wLUnQPlEoicn9t9L6v2\n"
+                              "BSRTGjbQZ8F6iVEGoL+380n2LJWBTwc3CF3j7IuYF43TWvorrvOy0nMabvCc0HiD\n"
+                              "pjq0SJZDIgdVzh40uQEouzAXcGio0cvx2YG2yp6DO6AZdNM3/Z89HbOEf5vKwMbv\n"
+                              "eQ4+dDDl8Wkc47uez6yUhBp7h9EYjobN9yD11n1AAQKBgQDed5egzpTMKOfc6UeM\n"
+                              "rXvYpmhJsJOVQuWck559x4tTtcO4oLUVd45TyqOlBvztl9bwu8yvGhG2kJW9nnoe\n"
+                              "rBgDFm3avMBiPp08Aw8S4B/yKMI9NqB9A044t8QTmC1Yb6sPuXBkp9iJfKMy1rTt\n"
+                              "RWad9gpRyJxrHWCh8ZdKe9xw7QKBgQDE2jaAPP9jpo3jc4hvz9QGY9TeGbt9aqfY\n"
+                              "GK06KEjUTMJk21S10QB6yuEar4KxQNkJj4jrO/cuMW+fpL/HuWnymsihTLlsNm7T\n"
+                              "uF6xT25gcm5vo83ZAqm6n8rE9ZoYpISaGEctgM5N45rCukQHsGCdGgmM3sJ01ihP\n"
+                              "CNRfNYYaKwKBgQDUF+5eaDUiQ2lyipElRIxLK7NHdenuJr4jvfUfc2uYnjT/w2+B\n"
+                              "DN+LcSj8/6GJnvZTwqfM1KzIgiXQhtNkhKvL3clT/hnoUEu1WDE5zKWISGWO2JK/\n"
+                              "PLSJjGGKUM4Cf0v2DNRjkkX2JfatVFdf0oeX12dVO04tLO/g1SRo5ZdvrQKBgQCX\n"
+                              "K1wfLriRNh5QRTDJbLhOD+wwg2JP9c/fS1P8DWOgZTIDccujtFTB93rWm2Gp7Tq+\n"
+                              "9NMYknxHpP8rgcElB2YtQGBCPkFGsKZ7QGK3l2AUAMx+PzSdKkZdYsi8aD9mHTEX\n"
+                              "hP1kHD5R4i++ynvjy7bl7lDXNVnvj2Z1CzrLwraw8QKBgCUNQCioA+tNoX6SksKq\n"
+                              "ihXiFLt5BHl/QSiZHpTKIWzF2gEsxKQKaV1S/HI8j0wqDllwi/pLQdaX6NWVT7Ph\n"
+                              "TJgWFt1rWiCoXmq4G+sAs++z5a1ltSZaKmT2smU5/ByjCKy8IDqjmbXH30h74VvX\n"
+                              "m5Xut0cg0coMpFLQDaqiuvi6\n"
+                              "-----END PRIVATE KEY-----\n";
 
-static const char key_ask[] =
-    "-----BEGIN PRIVATE KEY-----\n"
-    "MIIEvwIBADANBgkqhkiG9w0BAQEFAASCBKkwggSlAgEAAoIBAQDGWucygAK3/E4r\n"
-    "+SGHmKz5rWWazU9xvfR2hUfOQG8FnZtDmDmtwVZIEe6QpG9D2DOsv2cUQil3bHUY\n"
-    "4gJOfkfuu5bvC8ncZEfqWKeuIlMATAuGqLf1a0MmCcgdFkP9MSiBdNjxaPhgN4YT\n"
-    "lGsFpD21haJJf9+gQFb5Wsm+fdeR6e1QVpRAxx5pgtQDl1eEhA0zCFbRd2L3S0AJ\n"
-    "02M49O1W/kKeR52S9ZDtcIk3piFsMxIvwPMNustAFRJtSsLmWh9rEb/BdA7CIxuF\n"
-    "quS9Fv3EwYuJukGuCpCfTp2tYGbTBGCGtfy6ZZgQXUIyK5uR/46mV1wENGkmhZCg\n"
-    "jE298hSjAgMBAAECggEAILgc/AEOsb++O1WwmLfwDI10PalRSf9eBHDuy9BoH+KE\n"
-    "Go3RMd66909x7U0ah3Px7jRyce6J/YeX9z9MxxrgjbpG5u6oYSDvlfIC0uAZlep1\n"
-    "WkSZd7O2U194sYebNng16MjYAlZg5ioyhSdN0hPqE/fTsdEUl9AVKLO3pKMIfKpx\n"
-    "aJmyCxarnK/Z3cYeQz5RyTZHZ1BH3PKBcRVFA5JY1DCLqAc5sNL3prhvicpItxz3\n"
-    "eoKijhqXyx3WFH6nMHC3euSHeuyI3pt+8aeEn3M8CL8pTALDc6kOap4m6/yS2wfZ\n"
-    "HDW6pgRBSDUj2m1CrGEixlpRIF7JmosOZnx26SiY4QKBgQD8PszHAf0dck2VthOh\n"
-    "IqTHskamzjgqcu2Zvw4OWVMHo9c8pc+b6Atyr2i0QJQEqhHKtYK775Ao20LO/iCd\n"
-    "RAZTlaqSZ4xbYaA6gy9TmNZTM+M/PsVbbC07f/If5bbqOfYnsDvLTNYK3ztB4JvV\n"
-    "CZ3/HCg5F1u98KSED3SWNBJBYQKBgQDJTsAZH4+gSuuJNrLTA/nvbEVxsd0qrqCJ\n"
-    "zVdSFT+vGmc2pPw+/9p3Pd/mb6UoSxIxQ/znBiysXsqiMky9eO+Lw0+PBfTrXdmw\n"
-    "7CofXlg9opzFxUcbmY3Pm1DyMN0ULOmz/OEc1/jgSc9XpsAL1Lhk5CINp86wINK8\n"
-    "RsMewn6ggwKBgQClIhe9ULf7xxCzqfc/zgZCFZvbJ7XtVD/oHwN8sU2B+ui1c3du\n"
-    "gYK9GchZ+MzuIMh1BE8J6dNea+xYxlVjn1zk6143akKgsFDM/YTGHZBx984VYWqi\n"
-    "ZzdVdHV2HFSbEkbrxJvgg/S8OVf50Kkz1o/wquZKOdh9iESrj9KrYntxAQKBgQCo\n"
-    "UvffSfufbWXbGuiV9xoyr1a1xaKIAPJtp0xfbzML6EjrcTMWPnte/1bLaQkxUuxI\n"
-    "U3ARgKE0FCLdUq/GMmwiclKA5dswPw46mI50IkAocWMjH1zg4BmqwVUC3gbNyuwz\n"
-    "OrzEkHYinLUJtn2Ypur0Oambv3fc3+U11vlqK/kTnwKBgQCrIP2ESLwtOVf1vdzL\n"
-    "U/sElPsX7GC2HjI22YiE7ohXlX8UJ73JhX+mSIIXsO76I3qXl4d+boW0VRJmiEhK\n"
-    "ofvxDhfrY/BfKwvZRCxHwjWIF9bpcObt18Xr+BbjbpicRsri2fcnIUGJN8RY0yx4\n"
-    "2cNfgCOcQn65fi3gAlOA1WrdAA==\n"
-    "-----END PRIVATE KEY-----\n";
+static const char key_ask[] = "-----BEGIN PRIVATE KEY-----\n"
+                              "MIIEvwIBADANBgkqhkiG9w0BAQEFAASCBKkwggSlAgEAAoIBAQDGWucygAK3/E4r\n"
+                              "+SGHmKz5rWWazU9xvfR2hUfOQG8FnZtDmDmtwVZIEe6QpG9D2DOsv2cUQil3bHUY\n"
+                              "4gJOfkfuu5bvC8ncZEfqWKeuIlMATAuGqLf1a0MmCcgdFkP9MSiBdNjxaPhgN4YT\n"
+                              "lGsFpD21haJJf9+gQFb5Wsm+fdeR6e1QVpRAxx5pgtQDl1eEhA0zCFbRd2L3S0AJ\n"
+                              "02M49O1W/kKeR52S9ZDtcIk3piFsMxIvwPMNustAFRJtSsLmWh9rEb/BdA7CIxuF\n"
+                              "quS9Fv3EwYuJukGuCpCfTp2tYGbTBGCGtfy6ZZgQXUIyK5uR/46mV1wENGkmhZCg\n"
+                              "jE298hSjAgMBAAECggEAILgc/AEOsb++O1WwmLfwDI10PalRSf9eBHDuy9BoH+KE\n"
+                              "Go3RMd66909x7U0ah3Px7jRyce6J/YeX9z9MxxrgjbpG5u6oYSDvlfIC0uAZlep1\n"
+                              "WkSZd7O2U194sYebNng16MjYAlZg5ioyhSdN0hPqE/fTsdEUl9AVKLO3pKMIfKpx\n"
+                              "aJmyCxarnK/Z3cYeQz5RyTZHZ1BH3PKBcRVFA5JY1DCLqAc5sNL3prhvicpItxz3\n"
+                              "eoKijhqXyx3WFH6nMHC3euSHeuyI3pt+8aeEn3M8CL8pTALDc6kOap4m6/yS2wfZ\n"
+                              "HDW6pgRBSDUj2m1CrGEixlpRIF7JmosOZnx26SiY4QKBgQD8PszHAf0dck2VthOh\n"
+                              "IqTHskamzjgqcu2Zvw4OWVMHo9c8pc+b6Atyr2i0QJQEqhHKtYK775Ao20LO/iCd\n"
+                              "RAZTlaqSZ4xbYaA6gy9TmNZTM+M/PsVbbC07f/If5bbqOfYnsDvLTNYK3ztB4JvV\n"
+                              "CZ3/HCg5F1u98KSED3SWNBJBYQKBgQDJTsAZH4+gSuuJNrLTA/nvbEVxsd0qrqCJ\n"
+                              "zVdSFT+vGmc2pPw+/9p3Pd/mb6UoSxIxQ/znBiysXsqiMky9eO+Lw0+PBfTrXdmw\n"
+                              "7CofXlg9opzFxUcbmY3Pm1DyMN0ULOmz/OEc1/jgSc9XpsAL1Lhk5CINp86wINK8\n"
+                              "RsMewn6ggwKBgQClIhe9ULf7xxCzqfc/zgZCFZvbJ7XtVD/oHwN8sU2B+ui1c3du\n"
+                              "gYK9GchZ+MzuIMh1BE8J6dNea+xYxlVjn1zk6143akKgsFDM/YTGHZBx984VYWqi\n"
+                              "ZzdVdHV2HFSbEkbrxJvgg/S8OVf50Kkz1o/wquZKOdh9iESrj9KrYntxAQKBgQCo\n"
+                              "UvffSfufbWXbGuiV9xoyr1a1xaKIAPJtp0xfbzML6EjrcTMWPnte/1bLaQkxUuxI\n"
+                              "U3ARgKE0FCLdUq/GMmwiclKA5dswPw46mI50IkAocWMjH1zg4BmqwVUC3gbNyuwz\n"
+                              "OrzEkHYinLUJtn2Ypur0Oambv3fc3+U11vlqK/kTnwKBgQCrIP2ESLwtOVf1vdzL\n"
+                              "U/sElPsX7GC2HjI22YiE7ohXlX8UJ73JhX+mSIIXsO76I3qXl4d+boW0VRJmiEhK\n"
+                              "ofvxDhfrY/BfKwvZRCxHwjWIF9bpcObt18Xr+BbjbpicRsri2fcnIUGJN8RY0yx4\n"
+                              "2cNfgCOcQn65fi3gAlOA1WrdAA==\n"
+                              "-----END PRIVATE KEY-----\n";
 
-static const char key_asvk[] =
-    "-----BEGIN PRIVATE KEY-----\n"
-    "MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQC2+IjzFV7gkDm0\n"
-    "7IkP+f0q1rb2unH4TQ08Cxki2U2PCjpl7qDEHFGqkVRNe2mjwuQ4cdsyb4APAnBT\n"
-    "VVeWYKNUn1krtvG9jSsaQlonBi+ai5uTXrEc/RXjW81pY6Ap/nnqb+FpNqbORCsG\n"
-    "L2CmQ/CoCoM+CgRJ/tOkJAN65zW9VEihy/zEgPXi1G8fyXAe0IG6Zr+6o3glZ0EH\n"
-    "JhTCkiWhwMZz9Re1TRKp32apw28yB+0KiXRcyMCkzOxSY0QnF5cGZ7MlhGZwVpEq\n"
-    "3s90O4S5dvFzzZ5Uipo+KhtLsMGjCKKYP4kAW9UC/gjzvRnfH7eA9Cx6CP6X22XT\n"
-    "VC6UIXcJAgMBAAECggEADTHwvGkM4dB83OOXAdgzLgD0imgJOpEh9HPPcQAvU/K2\n"
-    "oe262dG6AP1AkWLmTClMqJZraqB4YXy5SYU0zxMyjDJ+rYSgu9z/oAHrevd6/N/3\n"
-    "DQJt7uuAhdgzwNcusICZ3bKKVLpcfrETUjud8nehVhkF/HYf948hR6vSNW2RplDb\n"
-    "jrYSoEPpn0B5OUXQRKJ97gOpkVRKqFDohvh/6qaUj4GUJbr7vGaPBCFpAoRcKl43\n"
-    "esswAjjYLiB3xhVMze6LSCs2uPKTQZNrPsCL6zzYxc4UL0UFELtXYs3+k2FqkdH0\n"
-    "R5ZLBfORt6M1XnvQEMjvPuhJ3o4gjJsUZv7SkaklJQKBgQDyUAOtIS+X1fT8c7AS\n"
-    "WBY8L7C0NEKcqRroQnya/J8d5VLzuqrFiX/6k3jgJX7RkZ+esQtMr7nGEYPKsH4G\n"
-    "4D7I0Vh2fVaQlDNAOQxplrGySSxbhdUop29txGp90FQlcOuAQ82oEZLP+V/mdCaF\n"
-    "4nnNSGqIIQeEr5i8FbuP1WSKjQKBgQDBTmdSqp1Tv/rKEZAN7O1mg8lWSZJTJR19\n"
-    "DVnKauklqGhDSkjR2HqCeNLEikmWzYwarNFE6rF+jSE+ayuziOIHdlfByYPvHrYk\n"
-    "QyYyQd2dl4dfn44IhNpG6fxsKEknY3GdCiqXPaUxjOtHmt0/eER4K5cZxgcXGL7B\n"
-    "g+XNc0KdbQKBgBMaqd+JgUYYUVNiD5yyozYlkGn0wNe3IW70ZvyVNDpYLT0YF4Sx\n"
-    "fYyU+e+6JRCCybHqRXjLVfs+wERHu/fw0CJnFvFoml2VwaCrnsXoYqQqzrt8hrzI\n"
-    "zqk51ieLOEcnavnW3q0Eja2l/KCfwbXGkFHWBsgqynv0mDckA4Cok1+1AoGAA9KZ\n"
-    "GHlnQxC41OYkAyJ8T1qr0JkD28EQJDjvXaFfmu8JoMsHRZ8STSI2iMxzSBgofR6N\n"
-    "xN8fQ3FnBuT3qEU8swkUEzD4+vGQiIcLalMDHuqwMqPlGyYFawGVjE3/pFfDF2fs\n"
-    "D7GYYrJ2tKPLXEX0lKvIASp5WWuT2h/Rm4578sECgYAWwJA9BTrIF5elM49j0aPD\n"
-    "5w5rwk8KLjpdpqLPuMoKfeZgQtlKRDTPQz1CussDRf3CsiGJrcwj9Xg+4XyI76+m\n"
-    "PTGJyHOX5C1Uvy2Y5DhuZIYf5y/8p2Z35zFrg99rO8pGcEtSW/mkzqPWfig3887K\n"
-    "AsU6AnYEMs3HSo699qOi9A==\n"
-    "-----END PRIVATE KEY-----\n";
+static const char key_asvk[] = "-----BEGIN PRIVATE KEY-----\n"
+                               "MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQC2+IjzFV7gkDm0\n"
+                               "7IkP+f0q1rb2unH4TQ08Cxki2U2PCjpl7qDEHFGqkVRNe2mjwuQ4cdsyb4APAnBT\n"
+                               "VVeWYKNUn1krtvG9jSsaQlonBi+ai5uTXrEc/RXjW81pY6Ap/nnqb+FpNqbORCsG\n"
+                               "L2CmQ/CoCoM+CgRJ/tOkJAN65zW9VEihy/zEgPXi1G8fyXAe0IG6Zr+6o3glZ0EH\n"
+                               "JhTCkiWhwMZz9Re1TRKp32apw28yB+0KiXRcyMCkzOxSY0QnF5cGZ7MlhGZwVpEq\n"
+                               "3s90O4S5dvFzzZ5Uipo+KhtLsMGjCKKYP4kAW9UC/gjzvRnfH7eA9Cx6CP6X22XT\n"
+                               "VC6UIXcJAgMBAAECggEADTHwvGkM4dB83OOXAdgzLgD0imgJOpEh9HPPcQAvU/K2\n"
+                               "oe262dG6AP1AkWLmTClMqJZraqB4YXy5SYU0zxMyjDJ+rYSgu9z/oAHrevd6/N/3\n"
+                               "DQJt7uuAhdgzwNcusICZ3bKKVLpcfrETUjud8nehVhkF/HYf948hR6vSNW2RplDb\n"
+                               "jrYSoEPpn0B5OUXQRKJ97gOpkVRKqFDohvh/6qaUj4GUJbr7vGaPBCFpAoRcKl43\n"
+                               "esswAjjYLiB3xhVMze6LSCs2uPKTQZNrPsCL6zzYxc4UL0UFELtXYs3+k2FqkdH0\n"
+                               "R5ZLBfORt6M1XnvQEMjvPuhJ3o4gjJsUZv7SkaklJQKBgQDyUAOtIS+X1fT8c7AS\n"
+                               "WBY8L7C0NEKcqRroQnya/J8d5VLzuqrFiX/6k3jgJX7RkZ+esQtMr7nGEYPKsH4G\n"
+                               "4D7I0Vh2fVaQlDNAOQxplrGySSxbhdUop29txGp90FQlcOuAQ82oEZLP+V/mdCaF\n"
+                               "4nnNSGqIIQeEr5i8FbuP1WSKjQKBgQDBTmdSqp1Tv/rKEZAN7O1mg8lWSZJTJR19\n"
+                               "DVnKauklqGhDSkjR2HqCeNLEikmWzYwarNFE6rF+jSE+ayuziOIHdlfByYPvHrYk\n"
+                               "QyYyQd2dl4dfn44IhNpG6fxsKEknY3GdCiqXPaUxjOtHmt0/eER4K5cZxgcXGL7B\n"
+                               "g+XNc0KdbQKBgBMaqd+JgUYYUVNiD5yyozYlkGn0wNe3IW70ZvyVNDpYLT0YF4Sx\n"
+                               "fYyU+e+6JRCCybHqRXjLVfs+wERHu/fw0CJnFvFoml2VwaCrnsXoYqQqzrt8hrzI\n"
+                               "zqk51ieLOEcnavnW3q0Eja2l/KCfwbXGkFHWBsgqynv0mDckA4Cok1+1AoGAA9KZ\n"
+                               "GHlnQxC41OYkAyJ8T1qr0JkD28EQJDjvXaFfmu8JoMsHRZ8STSI2iMxzSBgofR6N\n"
+                               "xN8fQ3FnBuT3qEU8swkUEzD4+vGQiIcLalMDHuqwMqPlGyYFawGVjE3/pFfDF2fs\n"
+                               "D7GYYrJ2tKPLXEX0lKvIASp5WWuT2h/Rm4578sECgYAWwJA9BTrIF5elM49j0aPD\n"
+                               "5w5rwk8KLjpdpqLPuMoKfeZgQtlKRDTPQz1CussDRf3CsiGJrcwj9Xg+4XyI76+m\n"
+                               "PTGJyHOX5C1Uvy2Y5DhuZIYf5y/8p2Z35zFrg99rO8pGcEtSW/mkzqPWfig3887K\n"
+                               "AsU6AnYEMs3HSo699qOi9A==\n"
+                               "-----END PRIVATE KEY-----\n";
 
-static const char key_other[] =
-    "-----BEGIN PRIVATE KEY-----\n"
-    "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC30b0uiTpwe35V\n"
-    "07iGRck6z4Llp4C6KZ6b6EcYQ7tQQ9la5yseIEru62ND0FpZMx+FQkCBkuj1/ka7\n"
-    "QEd2h0EDzQz/WDJ27TwMZrLY55B1xLFBSRaB6u9AZt8MV9Z+UPVFD8iA0U+r/wdi\n"
-    "5R1lI/xJrkilXn2HujG0IappoNJ5Lj4gPA4jNUhP5iPb0BOjdo1M1iccKZP0rNuK\n"
-    "OiYIw8Sp8LSgq42sYPUsEzbKYoIcGu/GlpIZ8AVR6v0xGuifqtv33JQJQPvco4Rm\n"
-    "pZ5CehhsOEZ+kZtowPAk4ttLn9ed15AmhwVcjX4sv7ZF+/kH8TpvUEnjMcUMtcsr\n"
-    "e7fr2+19AgMBAAECggEAIyRqu9cZ8E+3wS5TMH5ugHsUHhY2JsEWtN1FHEc0rB1w\n"
-    "lC+uP1nyoXcoeNpAL531uHsITI1a0s6sVJevIeKtRA4DXlzM9w4XRRKsPgoVROKX\n"
-    "9bCEqE1TNLeGDHzNgcQ2A+BG15PMnMgKsDY3trKYxLhYZJ8qNhTbdEHca8nGe0qQ\n"
-    "GNhLBsKV4NzemKiJh8nMOeCxxETOLu4hyMK1lET00KTp8bUzd2b8g6u0Ky9iPhFE\n"
-    "ZGL4J0ELlvzI9cLpjksjnQUjVGxtfp/nV1pH6m+UHAN75AIQ6BzC0IOygLDG0zTH\n"
-    "ErAKNUnPACMmGlLTLiPcqBTlAAT8X85v1A9EHEvEmQKBgQDmEeLuLFnpOVNH2y3d\n"
-    "iTDa3FVs3i91P+0/Aqxb/zZMvDLcf1TWIj5pHU3P/7Qb8oNZjR/yqA3efapFVx75\n"
-    "fO2aduYpxLTwj+DLJNsvVa8cyFMOGooWBYFxIrZL8ZOwXYoIOju6B+L2cNhZWM3d\n"
-    "bsubLfCRQiZk951KsrNXx4SbpQKBgQDMiWc7FkD5B8vPUZFi/ZgVnRzwWOe6EpzU\n"
-    "2678DPbMvulTxzrVa2fpNb8Dv7vPJi9TyTtwr7O5BAFhJDY14MEw456N/f/pYZ+9\n"
-    "RZQUBIpTCsjtwyhNFpffN9GLX/eT6j7YP24t4ueLh8c334700ERcgnmU4n0wnMos\n"
-    "G3zHMMBC+QKBgFLqUVGq9EBkY4o7CJ2VquDFlZflv07PWi5iRUHmiWhAT0g+L5H4\n"
-    "x2tUn01+BygnT4U/oiruvAjaWzogOs6JYoxPm4WkGd20zLwJrWCyzahe3efwUqG7\n"
-    "HDps2ywlhSeDnpJ2gj36R6avZplUsuTB4GkttkxzfajXwH1CR/YztqvtAoGBAJaG\n"
-    "nJFQjFp5kVWu+uc2KIHnkY+Ubl1zKzY/wqS+Sbde3MqKOdMs61km87+nkGkf+f6Y\n"
-    "fwUsWYDU4MsD4l1+Xc9EBMEM6BRygyPBG/wrZz08F6lbUcKB2R0usCj5ZHPYFY4C\n"
-    "CGz+q1b1gvisr0GeMGFAqIeYs3dePC9/vzG8wBHJAoGAZfNFet6dEUpr5AjSmO/C\n"
-    "yD//5GzhPAiHOD8UCXT7L0uwqBnjNPQz7lj4MvxjsqgQ4mf62iOke7KsRkbzjwD7\n"
-    "eaoMDqQu1TOihs/on3Q4sO6TFPFkPwQZMGgk88NLb3lebE7yT9MZJ0JmfQewfTUk\n"
-    "eDn91jP7wHBoX4czDRT3mbE=\n"
-    "-----END PRIVATE KEY-----\n";
+static const char key_other[] = "-----BEGIN PRIVATE KEY-----\n"
+                                "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC30b0uiTpwe35V\n"
+                                "07iGRck6z4Llp4C6KZ6b6EcYQ7tQQ9la5yseIEru62ND0FpZMx+FQkCBkuj1/ka7\n"
+                                "QEd2h0EDzQz/WDJ27TwMZrLY55B1xLFBSRaB6u9AZt8MV9Z+UPVFD8iA0U+r/wdi\n"
+                                "5R1lI/xJrkilXn2HujG0IappoNJ5Lj4gPA4jNUhP5iPb0BOjdo1M1iccKZP0rNuK\n"
+                                "OiYIw8Sp8LSgq42sYPUsEzbKYoIcGu/GlpIZ8AVR6v0xGuifqtv33JQJQPvco4Rm\n"
+                                "pZ5CehhsOEZ+kZtowPAk4ttLn9ed15AmhwVcjX4sv7ZF+/kH8TpvUEnjMcUMtcsr\n"
+                                "e7fr2+19AgMBAAECggEAIyRqu9cZ8E+3wS5TMH5ugHsUHhY2JsEWtN1FHEc0rB1w\n"
+                                "lC+uP1nyoXcoeNpAL531uHsITI1a0s6sVJevIeKtRA4DXlzM9w4XRRKsPgoVROKX\n"
+                                "9bCEqE1TNLeGDHzNgcQ2A+BG15PMnMgKsDY3trKYxLhYZJ8qNhTbdEHca8nGe0qQ\n"
+                                "GNhLBsKV4NzemKiJh8nMOeCxxETOLu4hyMK1lET00KTp8bUzd2b8g6u0Ky9iPhFE\n"
+                                "ZGL4J0ELlvzI9cLpjksjnQUjVGxtfp/nV1pH6m+UHAN75AIQ6BzC0IOygLDG0zTH\n"
+                                "ErAKNUnPACMmGlLTLiPcqBTlAAT8X85v1A9EHEvEmQKBgQDmEeLuLFnpOVNH2y3d\n"
+                                "iTDa3FVs3i91P+0/Aqxb/zZMvDLcf1TWIj5pHU3P/7Qb8oNZjR/yqA3efapFVx75\n"
+                                "fO2aduYpxLTwj+DLJNsvVa8cyFMOGooWBYFxIrZL8ZOwXYoIOju6B+L2cNhZWM3d\n"
+                                "bsubLfCRQiZk951KsrNXx4SbpQKBgQDMiWc7FkD5B8vPUZFi/ZgVnRzwWOe6EpzU\n"
+                                "2678DPbMvulTxzrVa2fpNb8Dv7vPJi9TyTtwr7O5BAFhJDY14MEw456N/f/pYZ+9\n"
+                                "RZQUBIpTCsjtwyhNFpffN9GLX/eT6j7YP24t4ueLh8c334700ERcgnmU4n0wnMos\n"
+                                "G3zHMMBC+QKBgFLqUVGq9EBkY4o7CJ2VquDFlZflv07PWi5iRUHmiWhAT0g+L5H4\n"
+                                "x2tUn01+BygnT4U/oiruvAjaWzogOs6JYoxPm4WkGd20zLwJrWCyzahe3efwUqG7\n"
+                                "HDps2ywlhSeDnpJ2gj36R6avZplUsuTB4GkttkxzfajXwH1CR/YztqvtAoGBAJaG\n"
+                                "nJFQjFp5kVWu+uc2KIHnkY+Ubl1zKzY/wqS+Sbde3MqKOdMs61km87+nkGkf+f6Y\n"
+                                "fwUsWYDU4MsD4l1+Xc9EBMEM6BRygyPBG/wrZz08F6lbUcKB2R0usCj5ZHPYFY4C\n"
+                                "CGz+q1b1gvisr0GeMGFAqIeYs3dePC9/vzG8wBHJAoGAZfNFet6dEUpr5AjSmO/C\n"
+                                "yD//5GzhPAiHOD8UCXT7L0uwqBnjNPQz7lj4MvxjsqgQ4mf62iOke7KsRkbzjwD7\n"
+                                "eaoMDqQu1TOihs/on3Q4sO6TFPFkPwQZMGgk88NLb3lebE7yT9MZJ0JmfQewfTUk\n"
+                                "eDn91jP7wHBoX4czDRT3mbE=\n"
+                                "-----END PRIVATE KEY-----\n";
 
 static EVP_PKEY *keys[4]; /* ark, ask, asvk, other */
 static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
@@ -181,14 +177,16 @@ uint64_t snp_synth_tcb_raw(enum tc_snp_product p, const struct snp_synth_tcb *t)
 static X509_NAME *amd_name(const char *cn)
 {
     X509_NAME *n = X509_NAME_new();
-    static const char *const f[][2] = {{"OU", "Engineering"}, {"C", "US"},
-                                       {"L", "Santa Clara"},  {"ST", "CA"},
+    static const char *const f[][2] = {{"OU", "Engineering"},
+                                       {"C", "US"},
+                                       {"L", "Santa Clara"},
+                                       {"ST", "CA"},
                                        {"O", "Advanced Micro Devices"}};
     size_t i;
 
     for (i = 0; n != NULL && i < sizeof(f) / sizeof(f[0]); i++) {
-        if (X509_NAME_add_entry_by_txt(n, f[i][0], MBSTRING_ASC, (const unsigned char *)f[i][1],
-                                       -1, -1, 0) != 1) {
+        if (X509_NAME_add_entry_by_txt(n, f[i][0], MBSTRING_ASC, (const unsigned char *)f[i][1], -1,
+                                       -1, 0) != 1) {
             X509_NAME_free(n);
             return NULL;
         }
@@ -393,8 +391,8 @@ tc_err snp_synth_chain_new(const struct snp_synth_opts *o, struct snp_synth_chai
     c->vek_key = EVP_EC_gen(c->o.vek_p256 ? "P-256" : "P-384");
     /* ARK: self-signed root.  ASK/ASVK: CA under it.  VEK: leaf with the AMD extensions. */
     c->ark = new_cert(ark_cn, ark_cn, base, c->o.ca_not_before, c->o.ca_not_after, ark_key);
-    c->ask = new_cert(ask_cn, ark_cn, c->ask_serial, c->o.ca_not_before, c->o.ca_not_after,
-                      ask_key);
+    c->ask =
+        new_cert(ask_cn, ark_cn, c->ask_serial, c->o.ca_not_before, c->o.ca_not_after, ask_key);
     c->vek = c->vek_key == NULL ? NULL
                                 : new_cert(c->o.vlek ? "SEV-VLEK" : "SEV-VCEK", vek_issuer, 0,
                                            c->o.vek_not_before, c->o.vek_not_after, c->vek_key);
@@ -446,8 +444,9 @@ tc_err snp_synth_chain_new(const struct snp_synth_opts *o, struct snp_synth_chai
     } else if (!c->o.omit_hwid) {
         uint8_t w[66];
 
-        hl = c->o.hwid_len != 0 ? (size_t)c->o.hwid_len
-                                : c->product == TC_SNP_PRODUCT_TURIN ? 8 : 64;
+        hl = c->o.hwid_len != 0                   ? (size_t)c->o.hwid_len
+             : c->product == TC_SNP_PRODUCT_TURIN ? 8
+                                                  : 64;
         if (c->o.hwid_wrapped) {
             w[0] = 0x04;
             w[1] = (uint8_t)hl;
@@ -523,8 +522,8 @@ long snp_synth_ask_serial(const struct snp_synth_chain *c)
     return c->ask_serial;
 }
 
-void snp_synth_der(const struct snp_synth_chain *c, enum snp_synth_cert which,
-                   const uint8_t **der, size_t *len)
+void snp_synth_der(const struct snp_synth_chain *c, enum snp_synth_cert which, const uint8_t **der,
+                   size_t *len)
 {
     size_t i = which == SNP_SYNTH_VEK ? 0 : which == SNP_SYNTH_ASK ? 1 : 2;
 
@@ -573,8 +572,7 @@ static const uint8_t guid_ask[16] = {0x4a, 0xb7, 0xb3, 0x79, 0xbb, 0xac, 0x4f, 0
 static const uint8_t guid_ark[16] = {0xc0, 0xb4, 0x06, 0xa4, 0xa8, 0x03, 0x49, 0x52,
                                      0x97, 0x43, 0x3f, 0xb6, 0x01, 0x4c, 0xd0, 0xae};
 
-tc_err snp_synth_certtable(const struct snp_synth_chain *c, size_t pad, uint8_t **out,
-                           size_t *len)
+tc_err snp_synth_certtable(const struct snp_synth_chain *c, size_t pad, uint8_t **out, size_t *len)
 {
     const uint8_t *guids[3] = {c->o.vlek ? guid_vlek : guid_vcek, guid_ask, guid_ark};
     size_t hdr = 4 * 24, total = hdr, off, i;
@@ -646,8 +644,7 @@ tc_err snp_synth_crl(const struct snp_synth_chain *c, int by_ask, const long *se
         X509_REVOKED_free(r);
         ASN1_INTEGER_free(s);
     }
-    ok = ok && X509_CRL_sort(crl) == 1 &&
-         EVP_DigestSignInit(m, &p, EVP_sha384(), NULL, key) == 1 &&
+    ok = ok && X509_CRL_sort(crl) == 1 && EVP_DigestSignInit(m, &p, EVP_sha384(), NULL, key) == 1 &&
          EVP_PKEY_CTX_set_rsa_padding(p, RSA_PKCS1_PSS_PADDING) == 1 &&
          EVP_PKEY_CTX_set_rsa_pss_saltlen(p, 48) == 1 &&
          EVP_PKEY_CTX_set_rsa_mgf1_md(p, EVP_sha384()) == 1 && X509_CRL_sign_ctx(crl, m) > 0 &&

@@ -50,20 +50,20 @@ struct snp_synth_opts {
     time_t ca_not_before, ca_not_after;   /* ASK/ASVK and ARK; 0: 2020-01-01 .. 2045-01-01 */
 
     /* Mutations for negative tests (all 0 by default). */
-    const char *product_name; /* the VEK productName; NULL: the product's; "": omitted */
-    int omit_hwid;            /* VCEK without hwID */
-    int hwid_len;             /* 0: 64 (8 on Turin) */
-    int hwid_wrapped;         /* hwID as a DER OCTET STRING (the "new" form) */
-    int omit_spl;             /* omit SPL extension k (1..9) */
-    int vek_signed_by_other;  /* VEK signed by an unrelated RSA key (issuer name kept) */
-    int ask_signed_by_other;  /* ASK signed by an unrelated RSA key */
-    int ark_signed_by_other;  /* ARK "self-signature" by an unrelated key */
-    int vek_pkcs1;            /* VEK signed with RSA PKCS#1 v1.5 instead of PSS */
-    int vek_p256;             /* VEK key on P-256 */
-    int ask_not_ca;           /* ASK without basicConstraints CA */
-    int vek_critical_ext;     /* VEK with an unknown critical extension */
+    const char *product_name;     /* the VEK productName; NULL: the product's; "": omitted */
+    int omit_hwid;                /* VCEK without hwID */
+    int hwid_len;                 /* 0: 64 (8 on Turin) */
+    int hwid_wrapped;             /* hwID as a DER OCTET STRING (the "new" form) */
+    int omit_spl;                 /* omit SPL extension k (1..9) */
+    int vek_signed_by_other;      /* VEK signed by an unrelated RSA key (issuer name kept) */
+    int ask_signed_by_other;      /* ASK signed by an unrelated RSA key */
+    int ark_signed_by_other;      /* ARK "self-signature" by an unrelated key */
+    int vek_pkcs1;                /* VEK signed with RSA PKCS#1 v1.5 instead of PSS */
+    int vek_p256;                 /* VEK key on P-256 */
+    int ask_not_ca;               /* ASK without basicConstraints CA */
+    int vek_critical_ext;         /* VEK with an unknown critical extension */
     int vek_issued_by_wrong_role; /* VCEK issued under the ASVK name (or VLEK under the ASK) */
-    long ask_serial;          /* 0: 0x010001-like per product */
+    long ask_serial;              /* 0: 0x010001-like per product */
 };
 
 struct snp_synth_chain; /* opaque */
@@ -83,8 +83,8 @@ long snp_synth_ask_serial(const struct snp_synth_chain *c);
 enum snp_synth_cert { SNP_SYNTH_VEK = 1, SNP_SYNTH_ASK = 2, SNP_SYNTH_ARK = 4 };
 
 /* DER of one certificate (owned by the chain). */
-void snp_synth_der(const struct snp_synth_chain *c, enum snp_synth_cert which,
-                   const uint8_t **der, size_t *len);
+void snp_synth_der(const struct snp_synth_chain *c, enum snp_synth_cert which, const uint8_t **der,
+                   size_t *len);
 /* PEM bundle of the certificates in mask (VEK, then ASK, then ARK). */
 TC_MUST_USE tc_err snp_synth_pem(const struct snp_synth_chain *c, unsigned mask, char **pem,
                                  size_t *len);
@@ -98,9 +98,9 @@ TC_MUST_USE tc_err snp_synth_certtable(const struct snp_synth_chain *c, size_t p
 void snp_synth_anchor(const struct snp_synth_chain *c, struct tc_snp_anchor *a);
 
 /* A CRL signed by the ARK (by_ask = 0) or the ASK (1), revoking these serials. */
-TC_MUST_USE tc_err snp_synth_crl(const struct snp_synth_chain *c, int by_ask,
-                                 const long *serials, size_t n, time_t this_update,
-                                 time_t next_update, uint8_t **der, size_t *len);
+TC_MUST_USE tc_err snp_synth_crl(const struct snp_synth_chain *c, int by_ask, const long *serials,
+                                 size_t n, time_t this_update, time_t next_update, uint8_t **der,
+                                 size_t *len);
 
 /* Report fields; snp_synth_report_init fills them consistently with the chain. */
 struct snp_synth_report {
@@ -109,7 +109,7 @@ struct snp_synth_report {
     uint64_t policy; /* default 0x30000: SMT allowed, reserved bit 17 */
     uint8_t family_id[16], image_id[16];
     uint32_t vmpl;
-    uint32_t sig_algo; /* default 1 */
+    uint32_t sig_algo;                                             /* default 1 */
     uint64_t current_tcb, reported_tcb, committed_tcb, launch_tcb; /* raw; default the chain's */
     uint64_t platform_info;
     uint32_t signer_info; /* default SIGNING_KEY of the chain (VCEK 0, VLEK 1) */

@@ -46,8 +46,8 @@ static void reply(int c, int status, const char *extra, const uint8_t *body, siz
 {
     char h[256];
     int n = snprintf(h, sizeof(h),
-                     "HTTP/1.0 %d X\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n",
-                     status, len, extra);
+                     "HTTP/1.0 %d X\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n", status,
+                     len, extra);
 
     (void)!write(c, h, (size_t)n);
     if (len > 0) {
@@ -307,8 +307,7 @@ static void test_fetch(struct server *s, const struct snp_synth_chain *c)
     script(s, always429, 6);
     CHECK_ERR(tc_snp_kds_get(&o, "vcek/v1/Milan/abcd?blSPL=9", 0, &data, &len), TC_ERR_NETWORK,
               "429 forever: network error");
-    CHECK(requests(s) == 4, "429 forever: exactly max_retries (4) attempts, got %d",
-          requests(s));
+    CHECK(requests(s) == 4, "429 forever: exactly max_retries (4) attempts, got %d", requests(s));
     script(s, s503, 2);
     CHECK(tc_snp_kds_get(&o, "vcek/v1/Milan/abcd?blSPL=3", TC_SNP_KDS_REFRESH, &data, &len) ==
                   TC_ERR_OK &&

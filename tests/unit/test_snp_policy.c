@@ -110,29 +110,39 @@ static void test_values(void)
     for (i = 0; i < 48; i++) {
         snprintf(m + 2 * i, 3, "%02x", r.measurement[i]);
     }
-    expect(&r, "{}", NULL, "policy.debug", "empty policy (defaults: no debug, no MA, not provisional)");
+    expect(&r, "{}", NULL, "policy.debug",
+           "empty policy (defaults: no debug, no MA, not provisional)");
     snprintf(pol, sizeof(pol), "{\"measurement\": \"%s\"}", m);
     expect(&r, pol, NULL, "policy.measurement", "measurement");
     snprintf(pol, sizeof(pol), "{\"measurement\": [\"%048d%048d\", \"%s\"]}", 0, 0, m);
     expect(&r, pol, NULL, "policy.measurement", "measurement in an allow-list");
     snprintf(pol, sizeof(pol), "{\"measurement\": \"%048d%048d\"}", 0, 0);
     expect(&r, pol, "policy.measurement", NULL, "wrong measurement");
-    expect(&r, "{\"host_data\": \"4242424242424242424242424242424242424242424242424242424242424242\"}",
+    expect(&r,
+           "{\"host_data\": \"4242424242424242424242424242424242424242424242424242424242424242\"}",
            NULL, "policy.host_data", "host data");
-    expect(&r, "{\"host_data\": \"4242424242424242424242424242424242424242424242424242424242424243\"}",
+    expect(&r,
+           "{\"host_data\": \"4242424242424242424242424242424242424242424242424242424242424243\"}",
            "policy.host_data", NULL, "wrong host data");
     expect(&r, "{\"report_data\": \"dead\"}", NULL, "policy.report_data",
            "report data (prefix, rest zero)");
     expect(&r, "{\"report_data\": \"de\"}", "policy.report_data", NULL,
            "report data: a shorter prefix leaves a non-zero byte");
-    expect(&r, "{\"family_id\": \"01010101010101010101010101010101\", "
-               "\"image_id\": \"02020202020202020202020202020202\"}",
+    expect(&r,
+           "{\"family_id\": \"01010101010101010101010101010101\", "
+           "\"image_id\": \"02020202020202020202020202020202\"}",
            NULL, "policy.image_id", "family and image id");
     expect(&r, "{\"image_id\": \"02020202020202020202020202020203\"}", "policy.image_id", NULL,
            "wrong image id");
-    expect(&r, "{\"id_key_digest\": [\"333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333\"]}",
+    expect(&r,
+           "{\"id_key_digest\": "
+           "[\"333333333333333333333333333333333333333333333333333333333333333333333333333333333333"
+           "333333333333\"]}",
            NULL, "policy.id_key_digest", "ID key digest");
-    expect(&r, "{\"author_key_digest\": \"444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444445\"}",
+    expect(&r,
+           "{\"author_key_digest\": "
+           "\"4444444444444444444444444444444444444444444444444444444444444444444444444444444444444"
+           "44444444445\"}",
            "policy.author_key_digest", NULL, "wrong author key digest");
     expect(&r, "{\"require_author_key\": true}", "policy.author_key", NULL,
            "author key required, AUTHOR_KEY_EN 0");
@@ -163,7 +173,8 @@ static void test_floors(void)
         return;
     }
     expect(&r, "{\"min_tcb\": {\"bootloader\": 3, \"tee\": 0, \"snp\": 8, \"microcode\": 115}}",
-           NULL, "policy.min_tcb.reported.microcode", "TCB floor met (reported, committed, current)");
+           NULL, "policy.min_tcb.reported.microcode",
+           "TCB floor met (reported, committed, current)");
     expect(&r, "{\"min_tcb\": {\"microcode\": 116}}", "policy.min_tcb.reported.microcode", NULL,
            "microcode floor above REPORTED_TCB");
     expect(&r, "{\"min_tcb\": {\"bootloader\": 4}}", "policy.min_tcb.current.bootloader", NULL,
@@ -216,7 +227,7 @@ static void test_bits(void)
 
     snp_synth_report_init(milan, &ro);
     ro.policy = 0x30000 | (1ull << 19) | (1ull << 18) | (1ull << 21); /* debug, MA, CXL */
-    ro.platform_info = 0x25;                                           /* SMT, ECC, alias check */
+    ro.platform_info = 0x25;                                          /* SMT, ECC, alias check */
     if (!report(milan, &ro, &r)) {
         return;
     }
@@ -229,25 +240,31 @@ static void test_bits(void)
            "policy.smt", NULL, "SMT denied");
     expect(&r, "{\"allow_debug\": true, \"allow_migration_agent\": true, \"allow_cxl\": false}",
            "policy.cxl", NULL, "CXL denied");
-    expect(&r, "{\"allow_debug\": true, \"allow_migration_agent\": true, "
-               "\"require_single_socket\": true}",
+    expect(&r,
+           "{\"allow_debug\": true, \"allow_migration_agent\": true, "
+           "\"require_single_socket\": true}",
            "policy.single_socket", NULL, "single socket required");
-    expect(&r, "{\"allow_debug\": true, \"allow_migration_agent\": true, "
-               "\"require_page_swap_disabled\": true}",
+    expect(&r,
+           "{\"allow_debug\": true, \"allow_migration_agent\": true, "
+           "\"require_page_swap_disabled\": true}",
            "policy.page_swap_disabled", NULL, "page swap disable required");
-    expect(&r, "{\"allow_debug\": true, \"allow_migration_agent\": true, "
-               "\"require_ciphertext_hiding\": false, \"require_rapl_disabled\": false, "
-               "\"require_mem_aes_256_xts\": false}",
+    expect(&r,
+           "{\"allow_debug\": true, \"allow_migration_agent\": true, "
+           "\"require_ciphertext_hiding\": false, \"require_rapl_disabled\": false, "
+           "\"require_mem_aes_256_xts\": false}",
            NULL, NULL, "requirements off");
-    expect(&r, "{\"allow_debug\": true, \"allow_migration_agent\": true, \"platform_info\": "
-               "{\"smt_enabled\": true, \"ecc_enabled\": true, \"alias_check_complete\": true, "
-               "\"tsme_enabled\": false, \"tio_enabled\": false}}",
+    expect(&r,
+           "{\"allow_debug\": true, \"allow_migration_agent\": true, \"platform_info\": "
+           "{\"smt_enabled\": true, \"ecc_enabled\": true, \"alias_check_complete\": true, "
+           "\"tsme_enabled\": false, \"tio_enabled\": false}}",
            NULL, "policy.platform_info.alias_check_complete", "platform flags as required");
-    expect(&r, "{\"allow_debug\": true, \"allow_migration_agent\": true, \"platform_info\": "
-               "{\"smt_enabled\": false}}",
+    expect(&r,
+           "{\"allow_debug\": true, \"allow_migration_agent\": true, \"platform_info\": "
+           "{\"smt_enabled\": false}}",
            "policy.platform_info.smt_enabled", NULL, "SMT enabled but must not be");
-    expect(&r, "{\"allow_debug\": true, \"allow_migration_agent\": true, \"platform_info\": "
-               "{\"tsme_enabled\": true}}",
+    expect(&r,
+           "{\"allow_debug\": true, \"allow_migration_agent\": true, \"platform_info\": "
+           "{\"tsme_enabled\": true}}",
            "policy.platform_info.tsme_enabled", NULL, "TSME required");
 }
 

@@ -38,8 +38,8 @@ static const struct row rows[] = {
      "go-sev-guest/vcek.testcer", "go-sev-guest/ask_ark_milan.pem", NULL, NOW,
      "{\"allow_debug\": true, \"vmpl\": 0, \"report_data\": \"0102030405\"}", NULL, TC_ERR_OK},
     {"go-sev-guest Milan v2, default policy denies debug", "go-sev-guest/attestation.bin",
-     "go-sev-guest/vcek.testcer", "go-sev-guest/ask_ark_milan.pem", NULL, NOW, "{}",
-     "policy.debug", TC_ERR_POLICY},
+     "go-sev-guest/vcek.testcer", "go-sev-guest/ask_ark_milan.pem", NULL, NOW, "{}", "policy.debug",
+     TC_ERR_POLICY},
     /* virtee/sev */
     {"virtee Milan v2", "virtee-sev/report_milan.bin", "virtee-sev/vcek_milan.der",
      "virtee-sev/cert_chain_milan", NULL, NOW, "{}", NULL, TC_ERR_OK},
@@ -53,19 +53,21 @@ static const struct row rows[] = {
      "trustee/test-vcek.der", "go-sev-guest/ask_ark_milan.pem", NULL, NOW,
      "{\"permit_provisional_firmware\": true, \"min_guest_svn\": 4, \"min_policy_abi\": \"0.31\","
      " \"id_key_digest\": "
-     "\"0356215882a825279a85b300b0b742931d113bf7e32dde2e50ffde7ec743ca491ecdd7f336dc28a6e0b2bb57af7a44a3\","
+     "\"0356215882a825279a85b300b0b742931d113bf7e32dde2e50ffde7ec743ca491ecdd7f336dc28a6e0b2bb57af7"
+     "a44a3\","
      " \"family_id\": \"01000000000000000000000000000000\","
      " \"image_id\": \"02000000000000000000000000000000\"}",
      NULL, TC_ERR_OK},
     {"trustee VLEK v3: expired now", "trustee/test-vlek-report.bin", "trustee/test-vlek.der",
-     "go-sev-guest/ask_ark_milan_vlek.pem", NULL, NOW, NULL, "chain.vlek.validity",
-     TC_ERR_EXPIRED},
+     "go-sev-guest/ask_ark_milan_vlek.pem", NULL, NOW, NULL, "chain.vlek.validity", TC_ERR_EXPIRED},
     {"trustee VLEK v3 at 2025-06", "trustee/test-vlek-report.bin", "trustee/test-vlek.der",
-     "go-sev-guest/ask_ark_milan_vlek.pem", NULL, "2025-06-01", "{\"signer\": \"vlek\", "
-     "\"permit_provisional_firmware\": true, \"vmpl\": 1}", NULL, TC_ERR_OK},
+     "go-sev-guest/ask_ark_milan_vlek.pem", NULL, "2025-06-01",
+     "{\"signer\": \"vlek\", "
+     "\"permit_provisional_firmware\": true, \"vmpl\": 1}",
+     NULL, TC_ERR_OK},
     {"trustee VLEK v3 at 2025-06: PROV", "trustee/test-vlek-report.bin", "trustee/test-vlek.der",
-     "go-sev-guest/ask_ark_milan_vlek.pem", NULL, "2025-06-01", "{}",
-     "policy.provisional_firmware", TC_ERR_POLICY},
+     "go-sev-guest/ask_ark_milan_vlek.pem", NULL, "2025-06-01", "{}", "policy.provisional_firmware",
+     TC_ERR_POLICY},
     {"trustee VLEK v3: VCEK policy", "trustee/test-vlek-report.bin", "trustee/test-vlek.der",
      "go-sev-guest/ask_ark_milan_vlek.pem", NULL, "2025-06-01",
      "{\"signer\": \"vcek\", \"permit_provisional_firmware\": true}", "policy.signer",
@@ -75,8 +77,8 @@ static const struct row rows[] = {
      "chain.asvk", TC_ERR_NOT_FOUND},
     /* openanolis trustee */
     {"openanolis VLEK v2 masked chip ID at 2025-01", "openanolis-trustee/test-vlek-report.bin",
-     "openanolis-trustee/test-vlek.der", "go-sev-guest/ask_ark_milan_vlek.pem", NULL,
-     "2025-01-01", "{}", NULL, TC_ERR_OK},
+     "openanolis-trustee/test-vlek.der", "go-sev-guest/ask_ark_milan_vlek.pem", NULL, "2025-01-01",
+     "{}", NULL, TC_ERR_OK},
     {"openanolis VLEK v2: expired now", "openanolis-trustee/test-vlek-report.bin",
      "openanolis-trustee/test-vlek.der", "go-sev-guest/ask_ark_milan_vlek.pem", NULL, NOW, NULL,
      "chain.vlek.validity", TC_ERR_EXPIRED},
@@ -90,24 +92,24 @@ static const struct row rows[] = {
      "openanolis-trustee/turin-vcek.der", "go-sev-guest/ask_ark_turin_vcek.pem", NULL, NOW,
      "{\"min_tcb\": {\"microcode\": 98}}", "policy.min_tcb.reported.microcode", TC_ERR_POLICY},
     {"openanolis Turin v5 before its VCEK", "openanolis-trustee/turin-report.bin",
-     "openanolis-trustee/turin-vcek.der", "go-sev-guest/ask_ark_turin_vcek.pem", NULL,
-     "2026-01-01", NULL, "chain.vcek.validity", TC_ERR_EXPIRED},
+     "openanolis-trustee/turin-vcek.der", "go-sev-guest/ask_ark_turin_vcek.pem", NULL, "2026-01-01",
+     NULL, "chain.vcek.validity", TC_ERR_EXPIRED},
     {"Turin report, Milan chain: product", "openanolis-trustee/turin-report.bin",
      "go-sev-guest/vcek.testcer", "go-sev-guest/ask_ark_milan.pem", NULL, NOW, NULL, "product",
      TC_ERR_MISMATCH},
     /* Azure (trustee az-snp-vtpm) */
     {"Azure HCL Milan v2", "trustee/hcl-report.bin", NULL, "trustee/vcek.pem", NULL, NOW, NULL,
      NULL, TC_ERR_OK},
-    {"Azure HCL Milan v2 report alone", "trustee/azure_extracted/hcl-report_snp_report.bin",
-     NULL, "trustee/vcek.pem", NULL, NOW, NULL, NULL, TC_ERR_OK},
+    {"Azure HCL Milan v2 report alone", "trustee/azure_extracted/hcl-report_snp_report.bin", NULL,
+     "trustee/vcek.pem", NULL, NOW, NULL, NULL, TC_ERR_OK},
     {"Azure HCL Milan v2: PROV", "trustee/azure_extracted/hcl-report_snp_report.bin", NULL,
      "trustee/vcek.pem", NULL, NOW, "{}", "policy.provisional_firmware", TC_ERR_POLICY},
     {"Azure Genoa v3", "trustee/azure_extracted/evidence-genoa_snp_report.bin",
-     "trustee/azure_extracted/evidence-genoa_vcek.pem", "go-sev-guest/ask_ark_genoa.pem", NULL,
-     NOW, "{\"product\": \"Genoa\"}", NULL, TC_ERR_OK},
+     "trustee/azure_extracted/evidence-genoa_vcek.pem", "go-sev-guest/ask_ark_genoa.pem", NULL, NOW,
+     "{\"product\": \"Genoa\"}", NULL, TC_ERR_OK},
     {"Azure Genoa v3 HCL", "trustee/azure_extracted/evidence-genoa_hcl.bin",
-     "trustee/azure_extracted/evidence-genoa_vcek.pem", "go-sev-guest/ask_ark_genoa.pem", NULL,
-     NOW, "{}", NULL, TC_ERR_OK},
+     "trustee/azure_extracted/evidence-genoa_vcek.pem", "go-sev-guest/ask_ark_genoa.pem", NULL, NOW,
+     "{}", NULL, TC_ERR_OK},
     {"Azure Milan v3 (v0)", "trustee/azure_extracted/evidence-v0_snp_report.bin",
      "trustee/azure_extracted/evidence-v0_vcek.pem", "go-sev-guest/ask_ark_milan.pem", NULL, NOW,
      "{}", NULL, TC_ERR_OK},
@@ -118,9 +120,10 @@ static const struct row rows[] = {
      "trustee/azure_extracted/evidence-v2_vcek.der", "go-sev-guest/ask_ark_milan.pem", NULL, NOW,
      "{}", NULL, TC_ERR_OK},
     {"Milan v3 report, Genoa VCEK: product", "trustee/azure_extracted/evidence-v1_snp_report.bin",
-     "trustee/azure_extracted/evidence-genoa_vcek.pem", "go-sev-guest/ask_ark_genoa.pem", NULL,
-     NOW, NULL, "product", TC_ERR_MISMATCH},
-    {"Azure Milan v3 with another chip's VCEK", "trustee/azure_extracted/evidence-v2_snp_report.bin",
+     "trustee/azure_extracted/evidence-genoa_vcek.pem", "go-sev-guest/ask_ark_genoa.pem", NULL, NOW,
+     NULL, "product", TC_ERR_MISMATCH},
+    {"Azure Milan v3 with another chip's VCEK",
+     "trustee/azure_extracted/evidence-v2_snp_report.bin",
      "trustee/azure_extracted/evidence-v0_vcek.pem", "go-sev-guest/ask_ark_milan.pem", NULL, NOW,
      NULL, "signature", TC_ERR_SIGNATURE},
     /* constellation */
@@ -128,13 +131,15 @@ static const struct row rows[] = {
      "constellation/snp/vcek.pem", "constellation/snp/certchain.pem", NULL, NOW,
      "{\"report_data\": \"0ccc0895ef2f2c3b8c8568f5a2bb65ff5bf9387a09359742ad41e686cacfd38b\", "
      "\"id_key_digest\": [\"00\", "
-     "\"57e229e0ffe5fa92d0faddff6cae0e61c926fc9ef9afd20a8b8cfcf7129db9338cbe5bf3f6987733a2bf65d06dc38fc1\"]}",
+     "\"57e229e0ffe5fa92d0faddff6cae0e61c926fc9ef9afd20a8b8cfcf7129db9338cbe5bf3f6987733a2bf65d06dc"
+     "38fc1\"]}",
      "policy.id_key_digest", TC_ERR_JSON},
     {"constellation Milan v2 (policy)", "constellation/snp/attestation_first1184.bin",
      "constellation/snp/vcek.pem", "constellation/snp/certchain.pem", NULL, NOW,
      "{\"report_data\": \"0ccc0895ef2f2c3b8c8568f5a2bb65ff5bf9387a09359742ad41e686cacfd38b\", "
      "\"id_key_digest\": ["
-     "\"57e229e0ffe5fa92d0faddff6cae0e61c926fc9ef9afd20a8b8cfcf7129db9338cbe5bf3f6987733a2bf65d06dc38fc1\"]}",
+     "\"57e229e0ffe5fa92d0faddff6cae0e61c926fc9ef9afd20a8b8cfcf7129db9338cbe5bf3f6987733a2bf65d06dc"
+     "38fc1\"]}",
      NULL, TC_ERR_OK},
     {"constellation AWS VLEK v3 at 2025-06", "constellation/aws_snp/report.bin",
      "constellation/aws_snp/vlek.pem", "constellation/aws_snp/certchain.pem", NULL, "2025-06-01",
@@ -146,8 +151,8 @@ static const struct row rows[] = {
      "constellation/aws_snp/vlek.pem", "constellation/aws_snp/certchain.pem", NULL, NOW, NULL,
      "chain.vlek.validity", TC_ERR_EXPIRED},
     {"constellation VLEK vector: bad signature", "constellation/snp/attestation_vlek_from_hex.bin",
-     "constellation/snp/vlek.pem", "constellation/snp/vlekcertchain.pem", NULL, "2024-01-01",
-     NULL, "signature", TC_ERR_SIGNATURE},
+     "constellation/snp/vlek.pem", "constellation/snp/vlekcertchain.pem", NULL, "2024-01-01", NULL,
+     "signature", TC_ERR_SIGNATURE},
     /* openpcc */
     {"openpcc Azure Genoa v3", "openpcc/azure_snp_report.bin", "openpcc/test_vcek_genoa.pem",
      "go-sev-guest/ask_ark_genoa.pem", NULL, NOW, NULL, NULL, TC_ERR_OK},
@@ -165,8 +170,8 @@ static const struct row rows[] = {
      "derived/milan_vlek_report_plus_certtable.bin", NULL, NULL, NULL, "2025-06-01", NULL, NULL,
      TC_ERR_OK},
     /* CRLs */
-    {"Milan CRL at 2025-12: ASK not revoked", "derived/milan_report_plus_certtable.bin", NULL,
-     NULL, "openpcc/test_amd_milan_crl.pem", "2025-12-01", NULL, NULL, TC_ERR_OK},
+    {"Milan CRL at 2025-12: ASK not revoked", "derived/milan_report_plus_certtable.bin", NULL, NULL,
+     "openpcc/test_amd_milan_crl.pem", "2025-12-01", NULL, NULL, TC_ERR_OK},
     {"Milan CRL now: expired", "derived/milan_report_plus_certtable.bin", NULL, NULL,
      "openpcc/test_amd_milan_crl.pem", NOW, NULL, "crl.ark.validity", TC_ERR_EXPIRED},
     {"Genoa CRL at 2025-07: ASK 020002 not revoked", "openpcc/azure_snp_report.bin",
@@ -176,8 +181,8 @@ static const struct row rows[] = {
      "go-sev-guest/ask_ark_genoa.pem", "openpcc/test_amd_genoa_crl.pem", NOW, NULL,
      "crl.ark.validity", TC_ERR_EXPIRED},
     {"Milan CRL for a Genoa chain", "openpcc/azure_snp_report.bin", "openpcc/test_vcek_genoa.pem",
-     "go-sev-guest/ask_ark_genoa.pem", "openpcc/test_amd_milan_crl.pem", "2025-07-01", NULL,
-     "crl", TC_ERR_REVOKED},
+     "go-sev-guest/ask_ark_genoa.pem", "openpcc/test_amd_milan_crl.pem", "2025-07-01", NULL, "crl",
+     TC_ERR_REVOKED},
     /* negative certificates */
     {"trustee invalid VCEK (legacy hwID)", "trustee/test-report.bin",
      "trustee/test-vcek-invalid-legacy.der", "go-sev-guest/ask_ark_milan.pem", NULL, NOW, NULL,
@@ -370,8 +375,8 @@ static void test_mutations(void)
     mutate("trustee: bytes[42] += 1", "trustee/test-report.bin", "trustee/test-vcek.der",
            "go-sev-guest/ask_ark_milan.pem", 42, 0, 1, "signature", TC_ERR_SIGNATURE);
     mutate("trustee: bytes[384] += 1 (REPORTED_TCB.bl): TCB", "trustee/test-report.bin",
-           "trustee/test-vcek.der", "go-sev-guest/ask_ark_milan.pem", 384, 0, 1,
-           "tcb.bootloader", TC_ERR_TCB);
+           "trustee/test-vcek.der", "go-sev-guest/ask_ark_milan.pem", 384, 0, 1, "tcb.bootloader",
+           TC_ERR_TCB);
     mutate("trustee: bytes[384] += 1 (REPORTED_TCB.bl): signature", "trustee/test-report.bin",
            "trustee/test-vcek.der", "go-sev-guest/ask_ark_milan.pem", 384, 0, 1, "signature",
            TC_ERR_SIGNATURE);
@@ -384,8 +389,15 @@ static void test_mutations(void)
     /* virtee: VCEK DER byte 40 flipped: the chain no longer verifies (or it does not parse). */
     if (load("virtee-sev/report_milan.bin", &rep, &rlen) &&
         load("virtee-sev/vcek_milan.der", &vk, &vlen)) {
-        struct row r = {"virtee VCEK byte 40", "", NULL, "virtee-sev/cert_chain_milan", NULL, NOW,
-                        NULL, NULL, TC_ERR_OK};
+        struct row r = {"virtee VCEK byte 40",
+                        "",
+                        NULL,
+                        "virtee-sev/cert_chain_milan",
+                        NULL,
+                        NOW,
+                        NULL,
+                        NULL,
+                        TC_ERR_OK};
         struct tc_verdict v;
         const struct tc_check *c;
         tc_err e;
@@ -414,7 +426,8 @@ static void test_truncated_and_containers(void)
     }
     if (load("openpcc/gce_snp_report_v4.bin", &d, &n)) {
         CHECK(n == 1175, "GCE v4 sample is 1175 bytes");
-        CHECK_ERR(tc_snp_evidence_parse(d, n, ev), TC_ERR_TRUNCATED, "GCE v4 (1175 bytes): truncated");
+        CHECK_ERR(tc_snp_evidence_parse(d, n, ev), TC_ERR_TRUNCATED,
+                  "GCE v4 (1175 bytes): truncated");
         free(d);
         d = NULL;
     }
@@ -450,9 +463,8 @@ static void test_truncated_and_containers(void)
         d = NULL;
     }
     if (load("openanolis-trustee/turin-report.bin", &d, &n)) {
-        CHECK(tc_snp_evidence_parse(d, n, ev) == TC_ERR_OK &&
-                  ev->report.platform_info == 0x65 && ev->report.version == 5 &&
-                  ev->report.reported_tcb.raw == 0x6100000005020301ull,
+        CHECK(tc_snp_evidence_parse(d, n, ev) == TC_ERR_OK && ev->report.platform_info == 0x65 &&
+                  ev->report.version == 5 && ev->report.reported_tcb.raw == 0x6100000005020301ull,
               "Turin v5: platform info 0x65 (bit 6) accepted, TCB raw");
         free(d);
         d = NULL;
@@ -492,7 +504,8 @@ static void test_pins(void)
         for (k = 0; k < n; k++) {
             found |= memcmp(amd[k].spki_sha256, a.spki_sha256, 32) == 0 && amd[k].product == t[i].p;
         }
-        CHECK(found == t[i].pinned, "%s %s", t[i].file, t[i].pinned ? "is pinned" : "is not pinned");
+        CHECK(found == t[i].pinned, "%s %s", t[i].file,
+              t[i].pinned ? "is pinned" : "is not pinned");
         free(d);
     }
 }
@@ -507,16 +520,31 @@ static void test_extensions(void)
         int spl[10];
         const char *name;
     } t[] = {
-        {"virtee-sev/vcek_turin.der", 8, "1e550a8ee5cf9f4d", {-1, 0, 0, 0, -1, 0, 0, 0, 9, 0},
+        {"virtee-sev/vcek_turin.der",
+         8,
+         "1e550a8ee5cf9f4d",
+         {-1, 0, 0, 0, -1, 0, 0, 0, 9, 0},
          "Turin"},
-        {"openanolis-trustee/turin-vcek.der", 8, "0910b4f884ff4ba9",
-         {-1, 3, 2, 5, -1, 0, 0, 0, 97, 1}, "Turin"},
-        {"go-sev-guest/vcek.testcer", 64, "3ac3fe21e13fb099", {-1, 2, 0, 5, 0, 0, 0, 0, 68, -1},
+        {"openanolis-trustee/turin-vcek.der",
+         8,
+         "0910b4f884ff4ba9",
+         {-1, 3, 2, 5, -1, 0, 0, 0, 97, 1},
+         "Turin"},
+        {"go-sev-guest/vcek.testcer",
+         64,
+         "3ac3fe21e13fb099",
+         {-1, 2, 0, 5, 0, 0, 0, 0, 68, -1},
          "Milan-B0"},
-        {"trustee/test-vcek-invalid-legacy.der", 64, "0001020304050607",
-         {-1, 3, 0, 10, 0, 0, 0, 0, 169, -1}, NULL},
-        {"trustee/test-vcek-invalid-new.der", 64, "0001020304050607",
-         {-1, 0, 0, 0, 0, 0, 0, 0, 30, -1}, NULL},
+        {"trustee/test-vcek-invalid-legacy.der",
+         64,
+         "0001020304050607",
+         {-1, 3, 0, 10, 0, 0, 0, 0, 169, -1},
+         NULL},
+        {"trustee/test-vcek-invalid-new.der",
+         64,
+         "0001020304050607",
+         {-1, 0, 0, 0, 0, 0, 0, 0, 30, -1},
+         NULL},
     };
     size_t i, k;
 

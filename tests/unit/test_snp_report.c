@@ -74,9 +74,9 @@ static void test_products(void)
         uint8_t fam, model;
         enum tc_snp_product p;
     } t[] = {
-        {0x19, 0x01, TC_SNP_PRODUCT_MILAN}, {0x19, 0x00, TC_SNP_PRODUCT_MILAN},
-        {0x19, 0x11, TC_SNP_PRODUCT_GENOA}, {0x19, 0xa0, TC_SNP_PRODUCT_GENOA},
-        {0x1a, 0x02, TC_SNP_PRODUCT_TURIN}, {0x1a, 0x11, TC_SNP_PRODUCT_TURIN},
+        {0x19, 0x01, TC_SNP_PRODUCT_MILAN},   {0x19, 0x00, TC_SNP_PRODUCT_MILAN},
+        {0x19, 0x11, TC_SNP_PRODUCT_GENOA},   {0x19, 0xa0, TC_SNP_PRODUCT_GENOA},
+        {0x1a, 0x02, TC_SNP_PRODUCT_TURIN},   {0x1a, 0x11, TC_SNP_PRODUCT_TURIN},
         {0x19, 0x21, TC_SNP_PRODUCT_UNKNOWN}, {0x1a, 0x50, TC_SNP_PRODUCT_UNKNOWN},
         {0x17, 0x31, TC_SNP_PRODUCT_UNKNOWN},
     };
@@ -324,8 +324,7 @@ static void test_certtable(void)
             tc_put_le32(big + 24 * i + 16, (uint32_t)(18 * 24 + i));
             tc_put_le32(big + 24 * i + 20, 1);
         }
-        CHECK_ERR(tc_snp_certtable_parse(big, sizeof(big), &ct), TC_ERR_TOO_LARGE,
-                  "17 entries");
+        CHECK_ERR(tc_snp_certtable_parse(big, sizeof(big), &ct), TC_ERR_TOO_LARGE, "17 entries");
     }
     free(t);
     free(w);
@@ -429,8 +428,8 @@ static void test_json(void)
               "policy bits by name");
     }
     CHECK(json_is_true(json_object_get(json_object_get(j, "signer_info"), "author_key_en")) &&
-              strcmp(json_string_value(json_object_get(json_object_get(j, "signer_info"),
-                                                       "signing_key")),
+              strcmp(json_string_value(
+                         json_object_get(json_object_get(j, "signer_info"), "signing_key")),
                      "VCEK") == 0,
           "signer info");
     CHECK(json_integer_value(json_object_get(json_object_get(j, "reported_tcb"), "microcode")) ==

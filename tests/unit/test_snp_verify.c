@@ -126,7 +126,9 @@ static void expect_fail(const uint8_t *raw, const struct tc_snp_verify_opts *o, 
                    !tc_verdict_ok(&v),
                "%s: rejected by %s (%s)", what, name, tc_err_name(err))) {
         printf("#   returned %s (%s); check %s\n", tc_err_name(e), tc_err_detail(),
-               c == NULL ? "absent" : c->status == TC_CHECK_FAIL ? tc_err_name(c->err) : "not failed");
+               c == NULL                    ? "absent"
+               : c->status == TC_CHECK_FAIL ? tc_err_name(c->err)
+                                            : "not failed");
         dump(&v);
     }
     tc_verdict_free(&v);
@@ -352,8 +354,7 @@ static void test_flip_every_byte(void)
             c = find(&v, "signature");
             if (c == NULL) {
                 /* SIGNATURE_ALGO (0x34) or MASK_CHIP_KEY/SIGNING_KEY (0x48) changed. */
-                c = find(&v, off >= 0x34 && off < 0x38 ? "report.signature_algo"
-                                                       : "report.signed");
+                c = find(&v, off >= 0x34 && off < 0x38 ? "report.signature_algo" : "report.signed");
             }
             if (e != TC_ERR_OK && c != NULL && c->status == TC_CHECK_FAIL &&
                 (c->err == TC_ERR_SIGNATURE || (off >= 0x34 && off < 0x38) || off == 0x48)) {
@@ -458,7 +459,8 @@ static void test_signer_and_product(void)
         o.extra_anchors = &an;
         snp_synth_report_init(a.c, &ro);
         if (sign(&a, &ro, raw)) {
-            expect_fail(raw, &o, "chain.ark.pinned", TC_ERR_UNTRUSTED, "anchor for another product");
+            expect_fail(raw, &o, "chain.ark.pinned", TC_ERR_UNTRUSTED,
+                        "anchor for another product");
         }
     }
     setup_free(&a);
@@ -490,7 +492,7 @@ static void mutated(const struct snp_synth_opts *so, const char *check, tc_err e
     setup_free(&s);
 }
 
-#define T(y) ((time_t)(((y) - 1970) * 31556952LL))
+#define T(y) ((time_t)(((y)-1970) * 31556952LL))
 
 static void test_chain_mutations(void)
 {
@@ -890,12 +892,14 @@ static int emit(const char *dir)
     }
     snp_synth_report_init(c, &ro);
     serial = snp_synth_ask_serial(c);
-    ok = snp_synth_report_sign(c, &ro, raw) == TC_ERR_OK && write_file(dir, "report.bin", raw, sizeof(raw)) &&
-         snp_synth_chain_pem(c, &pem, &plen) == TC_ERR_OK && write_file(dir, "chain.pem", pem, plen) &&
-         snp_synth_pem(c, SNP_SYNTH_ARK, &ark, &plen) == TC_ERR_OK && write_file(dir, "ark.pem", ark, plen) &&
+    ok = snp_synth_report_sign(c, &ro, raw) == TC_ERR_OK &&
+         write_file(dir, "report.bin", raw, sizeof(raw)) &&
+         snp_synth_chain_pem(c, &pem, &plen) == TC_ERR_OK &&
+         write_file(dir, "chain.pem", pem, plen) &&
+         snp_synth_pem(c, SNP_SYNTH_ARK, &ark, &plen) == TC_ERR_OK &&
+         write_file(dir, "ark.pem", ark, plen) &&
          snp_synth_certtable(c, 0, &tbl, &tlen) == TC_ERR_OK &&
-         write_file(dir, "certtable.bin", tbl, tlen) &&
-         (ext = malloc(sizeof(raw) + tlen)) != NULL;
+         write_file(dir, "certtable.bin", tbl, tlen) && (ext = malloc(sizeof(raw) + tlen)) != NULL;
     if (ok) {
         memcpy(ext, raw, sizeof(raw));
         memcpy(ext + sizeof(raw), tbl, tlen);

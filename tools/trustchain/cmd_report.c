@@ -31,14 +31,16 @@ static void print_flat(const char *prefix, const json_t *j)
     size_t i;
 
     if (json_is_object(j)) {
-        json_object_foreach((json_t *)j, k, v) {
+        json_object_foreach((json_t *)j, k, v)
+        {
             char key[128];
 
             snprintf(key, sizeof(key), "%s%s%s", prefix, prefix[0] ? "." : "", k);
             print_flat(key, v);
         }
     } else if (json_is_array(j)) {
-        json_array_foreach(j, i, v) {
+        json_array_foreach(j, i, v)
+        {
             char key[128];
 
             snprintf(key, sizeof(key), "%s[%zu]", prefix, i);

@@ -152,8 +152,7 @@ tc_err snp_vek_ext_parse(X509 *x, struct snp_vek_ext *e)
         } else if (strcmp(sub, "2") == 0) {
             bit = 1;
             err = der_ia5(v, vlen, "productName", e->product_name, sizeof(e->product_name));
-        } else if (strncmp(sub, "3.", 2) == 0 && sub[2] >= '1' && sub[2] <= '9' &&
-                   sub[3] == '\0') {
+        } else if (strncmp(sub, "3.", 2) == 0 && sub[2] >= '1' && sub[2] <= '9' && sub[3] == '\0') {
             int k = sub[2] - '0';
 
             bit = 2 + (unsigned)k;
@@ -231,16 +230,14 @@ static void classify(struct snp_cert *c)
         c->role = SNP_ROLE_VCEK;
     } else if (strcmp(c->cn, "SEV-VLEK") == 0) {
         c->role = SNP_ROLE_VLEK;
-    } else if (strncmp(c->cn, "ARK-", 4) == 0 &&
-               tc_snp_product_parse(c->cn + 4, &p) == TC_ERR_OK) {
+    } else if (strncmp(c->cn, "ARK-", 4) == 0 && tc_snp_product_parse(c->cn + 4, &p) == TC_ERR_OK) {
         c->role = SNP_ROLE_ARK;
         c->product = p;
     } else if (strncmp(c->cn, "SEV-VLEK-", 9) == 0 &&
                tc_snp_product_parse(c->cn + 9, &p) == TC_ERR_OK) {
         c->role = SNP_ROLE_ASVK;
         c->product = p;
-    } else if (strncmp(c->cn, "SEV-", 4) == 0 &&
-               tc_snp_product_parse(c->cn + 4, &p) == TC_ERR_OK) {
+    } else if (strncmp(c->cn, "SEV-", 4) == 0 && tc_snp_product_parse(c->cn + 4, &p) == TC_ERR_OK) {
         c->role = SNP_ROLE_ASK;
         c->product = p;
     }
@@ -274,7 +271,8 @@ tc_err snp_cert_from_der(const uint8_t *der, size_t len, struct snp_cert **out)
         goto out;
     }
     if ((size_t)(q - der) != len) {
-        e = tc_fail(TC_ERR_TRAILING, "certificate: %zu bytes after the DER", len - (size_t)(q - der));
+        e = tc_fail(TC_ERR_TRAILING, "certificate: %zu bytes after the DER",
+                    len - (size_t)(q - der));
         goto out;
     }
     c->pub = X509_get0_pubkey(c->x);

@@ -243,8 +243,8 @@ json_t *tc_snp_evidence_json(const struct tc_snp_evidence *ev)
             snprintf(g, sizeof(g),
                      "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
                      en->guid[0], en->guid[1], en->guid[2], en->guid[3], en->guid[4], en->guid[5],
-                     en->guid[6], en->guid[7], en->guid[8], en->guid[9], en->guid[10],
-                     en->guid[11], en->guid[12], en->guid[13], en->guid[14], en->guid[15]);
+                     en->guid[6], en->guid[7], en->guid[8], en->guid[9], en->guid[10], en->guid[11],
+                     en->guid[12], en->guid[13], en->guid[14], en->guid[15]);
             put(&b, e, "guid", json_string(g));
             put(&b, e, "kind", json_string(tc_snp_cert_kind_name(en->kind)));
             put(&b, e, "offset", json_integer(en->offset));

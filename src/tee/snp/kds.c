@@ -92,9 +92,9 @@ tc_err tc_snp_kds_chain_path(enum tc_snp_product p, int vlek, char *buf, size_t 
     if (e != TC_ERR_OK) {
         return e;
     }
-    return fit(snprintf(buf, len, "%s/v1/%s/cert_chain", vlek ? "vlek" : "vcek",
-                        tc_snp_product_name(p)),
-               len);
+    return fit(
+        snprintf(buf, len, "%s/v1/%s/cert_chain", vlek ? "vlek" : "vcek", tc_snp_product_name(p)),
+        len);
 }
 
 tc_err tc_snp_kds_crl_path(enum tc_snp_product p, int vlek, char *buf, size_t len)
@@ -312,8 +312,8 @@ static tc_err fetch(const struct tc_snp_kds_opts *o, const char *path, uint8_t *
         }
         tc_buf_free(&a.body);
         if (rc != CURLE_OK) {
-            e = tc_fail(rc == CURLE_WRITE_ERROR ? TC_ERR_TOO_LARGE : TC_ERR_NETWORK,
-                        "KDS %s: %s", url, curl_easy_strerror(rc));
+            e = tc_fail(rc == CURLE_WRITE_ERROR ? TC_ERR_TOO_LARGE : TC_ERR_NETWORK, "KDS %s: %s",
+                        url, curl_easy_strerror(rc));
             break;
         }
         if (code == 404) {
@@ -340,8 +340,8 @@ static tc_err fetch(const struct tc_snp_kds_opts *o, const char *path, uint8_t *
     return e;
 }
 
-tc_err tc_snp_kds_get(const struct tc_snp_kds_opts *o, const char *path, int flags,
-                      uint8_t **data, size_t *len)
+tc_err tc_snp_kds_get(const struct tc_snp_kds_opts *o, const char *path, int flags, uint8_t **data,
+                      size_t *len)
 {
     char file[PATH_MAX];
     int have_cache;
@@ -352,8 +352,8 @@ tc_err tc_snp_kds_get(const struct tc_snp_kds_opts *o, const char *path, int fla
     if (e != TC_ERR_OK) {
         return e;
     }
-    have_cache = o->cache_dir != NULL && tc_snp_kds_cache_file(o, path, file, sizeof(file)) ==
-                                             TC_ERR_OK;
+    have_cache =
+        o->cache_dir != NULL && tc_snp_kds_cache_file(o, path, file, sizeof(file)) == TC_ERR_OK;
     if (have_cache && !(flags & TC_SNP_KDS_REFRESH)) {
         e = tc_file_read(file, KDS_MAX_ANSWER, data, len);
         if (e == TC_ERR_OK) {

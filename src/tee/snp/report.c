@@ -146,8 +146,8 @@ tc_err tc_snp_report_parse(const uint8_t *p, size_t len, struct tc_snp_report *r
         e = tc_fail(TC_ERR_VERSION, "report: version %u, supported 2 to 5", r->version);
         goto out;
     }
-    TRY(tc_read_u32le(&rd, &r->guest_svn));         /* 0x04 GUEST_SVN */
-    TRY(tc_read_u64le(&rd, &r->policy));            /* 0x08 POLICY */
+    TRY(tc_read_u32le(&rd, &r->guest_svn)); /* 0x04 GUEST_SVN */
+    TRY(tc_read_u64le(&rd, &r->policy));    /* 0x08 POLICY */
     if ((r->policy & TC_SNP_POLICY_RESERVED1) == 0) {
         e = tc_fail(TC_ERR_RESERVED, "report: POLICY bit 17 (reserved, must be 1) is 0 at 0x08");
         goto out;
@@ -157,13 +157,13 @@ tc_err tc_snp_report_parse(const uint8_t *p, size_t len, struct tc_snp_report *r
                     (unsigned long long)(r->policy & ~TC_SNP_POLICY_KNOWN_MASK));
         goto out;
     }
-    TRY(tc_read_bytes(&rd, r->family_id, 16));      /* 0x10 FAMILY_ID */
-    TRY(tc_read_bytes(&rd, r->image_id, 16));       /* 0x20 IMAGE_ID */
-    TRY(tc_read_u32le(&rd, &r->vmpl));              /* 0x30 VMPL */
-    TRY(tc_read_u32le(&rd, &r->sig_algo));          /* 0x34 SIGNATURE_ALGO */
-    TRY(tc_read_u64le(&rd, &tcb_current));          /* 0x38 CURRENT_TCB */
-    TRY(tc_read_u64le(&rd, &r->platform_info));     /* 0x40 PLATFORM_INFO (unknown bits kept) */
-    TRY(tc_read_u32le(&rd, &r->signer_info));       /* 0x48 AUTHOR_KEY_EN, MASK_CHIP_KEY, ... */
+    TRY(tc_read_bytes(&rd, r->family_id, 16));  /* 0x10 FAMILY_ID */
+    TRY(tc_read_bytes(&rd, r->image_id, 16));   /* 0x20 IMAGE_ID */
+    TRY(tc_read_u32le(&rd, &r->vmpl));          /* 0x30 VMPL */
+    TRY(tc_read_u32le(&rd, &r->sig_algo));      /* 0x34 SIGNATURE_ALGO */
+    TRY(tc_read_u64le(&rd, &tcb_current));      /* 0x38 CURRENT_TCB */
+    TRY(tc_read_u64le(&rd, &r->platform_info)); /* 0x40 PLATFORM_INFO (unknown bits kept) */
+    TRY(tc_read_u32le(&rd, &r->signer_info));   /* 0x48 AUTHOR_KEY_EN, MASK_CHIP_KEY, ... */
     if ((r->signer_info & ~0x1fu) != 0) {
         e = tc_fail(TC_ERR_RESERVED, "report: bits 31:5 at 0x48 must be zero, got 0x%x",
                     r->signer_info);
@@ -177,15 +177,15 @@ tc_err tc_snp_report_parse(const uint8_t *p, size_t len, struct tc_snp_report *r
                     r->signing_key);
         goto out;
     }
-    TRY(tc_read_zero(&rd, 4, "reserved 0x4C"));      /* 0x4C reserved */
-    TRY(tc_read_bytes(&rd, r->report_data, 64));     /* 0x50 REPORT_DATA */
-    TRY(tc_read_bytes(&rd, r->measurement, 48));     /* 0x90 MEASUREMENT */
-    TRY(tc_read_bytes(&rd, r->host_data, 32));       /* 0xC0 HOST_DATA */
-    TRY(tc_read_bytes(&rd, r->id_key_digest, 48));   /* 0xE0 ID_KEY_DIGEST */
+    TRY(tc_read_zero(&rd, 4, "reserved 0x4C"));        /* 0x4C reserved */
+    TRY(tc_read_bytes(&rd, r->report_data, 64));       /* 0x50 REPORT_DATA */
+    TRY(tc_read_bytes(&rd, r->measurement, 48));       /* 0x90 MEASUREMENT */
+    TRY(tc_read_bytes(&rd, r->host_data, 32));         /* 0xC0 HOST_DATA */
+    TRY(tc_read_bytes(&rd, r->id_key_digest, 48));     /* 0xE0 ID_KEY_DIGEST */
     TRY(tc_read_bytes(&rd, r->author_key_digest, 48)); /* 0x110 AUTHOR_KEY_DIGEST */
-    TRY(tc_read_bytes(&rd, r->report_id, 32));       /* 0x140 REPORT_ID */
-    TRY(tc_read_bytes(&rd, r->report_id_ma, 32));    /* 0x160 REPORT_ID_MA */
-    TRY(tc_read_u64le(&rd, &tcb_reported));          /* 0x180 REPORTED_TCB */
+    TRY(tc_read_bytes(&rd, r->report_id, 32));         /* 0x140 REPORT_ID */
+    TRY(tc_read_bytes(&rd, r->report_id_ma, 32));      /* 0x160 REPORT_ID_MA */
+    TRY(tc_read_u64le(&rd, &tcb_reported));            /* 0x180 REPORTED_TCB */
     if (r->version >= 3) {
         /* 0x188 CPUID_FAM_ID, 0x189 CPUID_MOD_ID, 0x18A CPUID_STEP; 0x18B-0x19F reserved. */
         r->has_cpuid = 1;
@@ -196,17 +196,17 @@ tc_err tc_snp_report_parse(const uint8_t *p, size_t len, struct tc_snp_report *r
     } else {
         TRY(tc_read_zero(&rd, 0x1a0 - 0x188, "reserved 0x188-0x19F"));
     }
-    TRY(tc_read_bytes(&rd, r->chip_id, 64));         /* 0x1A0 CHIP_ID */
-    TRY(tc_read_u64le(&rd, &tcb_committed));         /* 0x1E0 COMMITTED_TCB */
-    TRY(tc_read_u8(&rd, &r->current_build));         /* 0x1E8 CURRENT_BUILD */
-    TRY(tc_read_u8(&rd, &r->current_minor));         /* 0x1E9 CURRENT_MINOR */
-    TRY(tc_read_u8(&rd, &r->current_major));         /* 0x1EA CURRENT_MAJOR */
+    TRY(tc_read_bytes(&rd, r->chip_id, 64)); /* 0x1A0 CHIP_ID */
+    TRY(tc_read_u64le(&rd, &tcb_committed)); /* 0x1E0 COMMITTED_TCB */
+    TRY(tc_read_u8(&rd, &r->current_build)); /* 0x1E8 CURRENT_BUILD */
+    TRY(tc_read_u8(&rd, &r->current_minor)); /* 0x1E9 CURRENT_MINOR */
+    TRY(tc_read_u8(&rd, &r->current_major)); /* 0x1EA CURRENT_MAJOR */
     TRY(tc_read_zero(&rd, 1, "reserved 0x1EB"));
-    TRY(tc_read_u8(&rd, &r->committed_build));       /* 0x1EC COMMITTED_BUILD */
-    TRY(tc_read_u8(&rd, &r->committed_minor));       /* 0x1ED COMMITTED_MINOR */
-    TRY(tc_read_u8(&rd, &r->committed_major));       /* 0x1EE COMMITTED_MAJOR */
+    TRY(tc_read_u8(&rd, &r->committed_build)); /* 0x1EC COMMITTED_BUILD */
+    TRY(tc_read_u8(&rd, &r->committed_minor)); /* 0x1ED COMMITTED_MINOR */
+    TRY(tc_read_u8(&rd, &r->committed_major)); /* 0x1EE COMMITTED_MAJOR */
     TRY(tc_read_zero(&rd, 1, "reserved 0x1EF"));
-    TRY(tc_read_u64le(&rd, &tcb_launch));            /* 0x1F0 LAUNCH_TCB */
+    TRY(tc_read_u64le(&rd, &tcb_launch)); /* 0x1F0 LAUNCH_TCB */
     if (r->version >= 5) {
         /* 0x1F8 LAUNCH_MIT_VECTOR, 0x200 CURRENT_MIT_VECTOR; 0x208-0x29F reserved. */
         r->has_mit_vectors = 1;
@@ -411,8 +411,9 @@ tc_err tc_snp_certtable_parse(const uint8_t *p, size_t len, struct tc_snp_certta
     }
     /* The host hands over whole pages: what follows the last blob must be zero padding. */
     if (!all_zero(p + data_end, len - data_end)) {
-        e = tc_fail(TC_ERR_TRAILING, "certificate table: non-zero bytes after the last entry "
-                                     "(0x%zx..0x%zx)",
+        e = tc_fail(TC_ERR_TRAILING,
+                    "certificate table: non-zero bytes after the last entry "
+                    "(0x%zx..0x%zx)",
                     data_end, len);
         goto out;
     }
@@ -483,8 +484,9 @@ static tc_err parse_hcl(const uint8_t *p, size_t len, struct tc_snp_evidence *ev
         goto out;
     }
     if (ev->hcl_hash_type < 1 || ev->hcl_hash_type > 3) {
-        e = tc_fail(TC_ERR_UNSUPPORTED, "HCL report: hash type %u (1 SHA-256, 2 SHA-384, "
-                                        "3 SHA-512)",
+        e = tc_fail(TC_ERR_UNSUPPORTED,
+                    "HCL report: hash type %u (1 SHA-256, 2 SHA-384, "
+                    "3 SHA-512)",
                     ev->hcl_hash_type);
         goto out;
     }

@@ -23,15 +23,15 @@
  * ARKs that AMD's KDS serves at /vcek/v1/<Product>/cert_chain (serials 010000, 020000, 030000).
  */
 static const struct tc_snp_anchor amd_anchors[] = {
-    {TC_SNP_PRODUCT_MILAN,
-     {0x9f, 0x05, 0x6b, 0xee, 0x44, 0x37, 0x7e, 0x29, 0x30, 0x8c, 0xb5, 0xff, 0xa8, 0x95, 0xbd, 0xfb,
-      0x62, 0xd1, 0x88, 0x81, 0xfa, 0x6b, 0xed, 0x8d, 0x6f, 0x07, 0x5b, 0x02, 0x04, 0x08, 0x9c, 0xb9}},
-    {TC_SNP_PRODUCT_GENOA,
-     {0x42, 0x9a, 0x69, 0xc9, 0x42, 0x2a, 0xa2, 0x58, 0xee, 0x4d, 0x8d, 0xb5, 0xfc, 0xda, 0x9c, 0x64,
-      0x70, 0xef, 0x15, 0xf8, 0xcd, 0x5a, 0x9c, 0xeb, 0xd6, 0xcb, 0xc7, 0xd9, 0x0b, 0x86, 0x38, 0x31}},
-    {TC_SNP_PRODUCT_TURIN,
-     {0x4f, 0x12, 0x54, 0x10, 0x56, 0x3a, 0x2a, 0xb9, 0xa5, 0x03, 0x56, 0xf9, 0x24, 0x3f, 0x6f, 0xe0,
-      0xb6, 0xf7, 0x3d, 0xe9, 0x86, 0x03, 0xf5, 0x3f, 0x90, 0x33, 0x9c, 0x70, 0xe9, 0xd7, 0xad, 0x08}},
+    {TC_SNP_PRODUCT_MILAN, {0x9f, 0x05, 0x6b, 0xee, 0x44, 0x37, 0x7e, 0x29, 0x30, 0x8c, 0xb5,
+                            0xff, 0xa8, 0x95, 0xbd, 0xfb, 0x62, 0xd1, 0x88, 0x81, 0xfa, 0x6b,
+                            0xed, 0x8d, 0x6f, 0x07, 0x5b, 0x02, 0x04, 0x08, 0x9c, 0xb9}},
+    {TC_SNP_PRODUCT_GENOA, {0x42, 0x9a, 0x69, 0xc9, 0x42, 0x2a, 0xa2, 0x58, 0xee, 0x4d, 0x8d,
+                            0xb5, 0xfc, 0xda, 0x9c, 0x64, 0x70, 0xef, 0x15, 0xf8, 0xcd, 0x5a,
+                            0x9c, 0xeb, 0xd6, 0xcb, 0xc7, 0xd9, 0x0b, 0x86, 0x38, 0x31}},
+    {TC_SNP_PRODUCT_TURIN, {0x4f, 0x12, 0x54, 0x10, 0x56, 0x3a, 0x2a, 0xb9, 0xa5, 0x03, 0x56,
+                            0xf9, 0x24, 0x3f, 0x6f, 0xe0, 0xb6, 0xf7, 0x3d, 0xe9, 0x86, 0x03,
+                            0xf5, 0x3f, 0x90, 0x33, 0x9c, 0x70, 0xe9, 0xd7, 0xad, 0x08}},
 };
 
 const struct tc_snp_anchor *tc_snp_amd_anchors(size_t *n)
@@ -46,8 +46,7 @@ static tc_err anchor_cb(void *arg, const uint8_t *der, size_t len)
     struct snp_cert *c;
     tc_err e;
 
-    if (a->product != TC_SNP_PRODUCT_UNKNOWN || a->spki_sha256[0] != 0 ||
-        a->spki_sha256[1] != 0) {
+    if (a->product != TC_SNP_PRODUCT_UNKNOWN || a->spki_sha256[0] != 0 || a->spki_sha256[1] != 0) {
         return TC_ERR_OK; /* the first certificate only */
     }
     e = snp_cert_from_der(der, len, &c);
@@ -347,8 +346,7 @@ struct run {
 };
 
 static void check(struct run *run, const char *name, enum tc_check_status st, tc_err err,
-                  const char *expected, const char *actual, const char *fmt, ...)
-    TC_PRINTF(7, 8);
+                  const char *expected, const char *actual, const char *fmt, ...) TC_PRINTF(7, 8);
 
 static void check(struct run *run, const char *name, enum tc_check_status st, tc_err err,
                   const char *expected, const char *actual, const char *fmt, ...)
@@ -456,8 +454,9 @@ static int sig_ok(struct run *run, struct tc_snp_cache *cache, const struct snp_
     if (X509_get_signature_nid(child->x) != NID_rsassaPss) {
         if (!quiet) {
             check(run, name, TC_CHECK_FAIL, TC_ERR_CHAIN, "RSASSA-PSS",
-                  OBJ_nid2sn(X509_get_signature_nid(child->x)), "%s: unexpected signature "
-                                                                "algorithm",
+                  OBJ_nid2sn(X509_get_signature_nid(child->x)),
+                  "%s: unexpected signature "
+                  "algorithm",
                   child->cn);
         }
         return 0;
@@ -505,8 +504,8 @@ static int ark_trust(const struct snp_cert *ark, const struct tc_snp_verify_opts
     if (anchor_match(ark, a, n, product)) {
         return 1;
     }
-    if (o->extra_anchors != NULL && anchor_match(ark, o->extra_anchors, o->n_extra_anchors,
-                                                 product)) {
+    if (o->extra_anchors != NULL &&
+        anchor_match(ark, o->extra_anchors, o->n_extra_anchors, product)) {
         return 2;
     }
     return 0;
@@ -554,8 +553,9 @@ static tc_err kds_vcek(struct pool *p, const struct tc_snp_verify_opts *o,
         return tc_fail(TC_ERR_NOT_FOUND, "not given, and no KDS cache or network configured");
     }
     if (r->product == TC_SNP_PRODUCT_UNKNOWN) {
-        return tc_fail(TC_ERR_NOT_FOUND, "not given, and the report (version %u) does not say "
-                                         "its product",
+        return tc_fail(TC_ERR_NOT_FOUND,
+                       "not given, and the report (version %u) does not say "
+                       "its product",
                        r->version);
     }
     if (tc_snp_chip_id_masked(r)) {
@@ -615,8 +615,8 @@ static struct snp_cert *pick_vek(const struct pool *p, const struct tc_snp_repor
         if (first == NULL) {
             first = c;
         }
-        if (tcb_matches(r, c) && (role == SNP_ROLE_VLEK ||
-                                  hwid_matches(r, c, c->product == TC_SNP_PRODUCT_TURIN))) {
+        if (tcb_matches(r, c) &&
+            (role == SNP_ROLE_VLEK || hwid_matches(r, c, c->product == TC_SNP_PRODUCT_TURIN))) {
             return c;
         }
     }
@@ -660,8 +660,7 @@ static const struct snp_cert *by_subject(const struct pool *p, const struct snp_
 
     for (i = 0; i < p->n; i++) {
         if (p->c[i] != child &&
-            X509_NAME_cmp(X509_get_issuer_name(child->x), X509_get_subject_name(p->c[i]->x)) ==
-                0) {
+            X509_NAME_cmp(X509_get_issuer_name(child->x), X509_get_subject_name(p->c[i]->x)) == 0) {
             return p->c[i];
         }
     }
@@ -693,8 +692,11 @@ static void check_tcb(struct run *run, const struct tc_snp_report *r, const stru
     static const struct {
         const char *name;
         int spl;
-    } comps[] = {{"tcb.fmc", 9},  {"tcb.bootloader", 1}, {"tcb.tee", 2},
-                 {"tcb.snp", 3},  {"tcb.microcode", 8}};
+    } comps[] = {{"tcb.fmc", 9},
+                 {"tcb.bootloader", 1},
+                 {"tcb.tee", 2},
+                 {"tcb.snp", 3},
+                 {"tcb.microcode", 8}};
     size_t i;
     uint64_t want_rsv = 0;
 
@@ -706,8 +708,11 @@ static void check_tcb(struct run *run, const struct tc_snp_report *r, const stru
         if (k == 9 && !t->turin) {
             continue;
         }
-        have = k == 9 ? t->fmc : k == 1 ? t->bootloader : k == 2 ? t->tee : k == 3 ? t->snp
-                                                                                    : t->microcode;
+        have = k == 9   ? t->fmc
+               : k == 1 ? t->bootloader
+               : k == 2 ? t->tee
+               : k == 3 ? t->snp
+                        : t->microcode;
         snprintf(as, sizeof(as), "%u", have);
         if (!x->has_spl[k]) {
             check(run, comps[i].name, TC_CHECK_FAIL, TC_ERR_TCB, NULL, as,
@@ -741,8 +746,8 @@ static void check_tcb(struct run *run, const struct tc_snp_report *r, const stru
 
         snprintf(es, sizeof(es), "0x%llx", (unsigned long long)want_rsv);
         snprintf(as, sizeof(as), "0x%llx", (unsigned long long)have_rsv);
-        check(run, "tcb.reserved", have_rsv == want_rsv ? TC_CHECK_PASS : TC_CHECK_FAIL,
-              TC_ERR_TCB, es, as, "reserved bytes of REPORTED_TCB");
+        check(run, "tcb.reserved", have_rsv == want_rsv ? TC_CHECK_PASS : TC_CHECK_FAIL, TC_ERR_TCB,
+              es, as, "reserved bytes of REPORTED_TCB");
     }
 }
 
@@ -1047,13 +1052,14 @@ tc_err tc_snp_verify(struct tc_snp_report *r, const struct tc_snp_verify_opts *o
 
     vek = pick_vek(&pool, r, vek_role);
     if (vek == NULL) {
-        struct snp_cert *other = pick_vek(&pool, r, vek_role == SNP_ROLE_VCEK ? SNP_ROLE_VLEK
-                                                                              : SNP_ROLE_VCEK);
+        struct snp_cert *other =
+            pick_vek(&pool, r, vek_role == SNP_ROLE_VCEK ? SNP_ROLE_VLEK : SNP_ROLE_VCEK);
 
         if (other != NULL) {
             check(&run, "vek", TC_CHECK_FAIL, TC_ERR_MISMATCH, snp_role_name(vek_role),
-                  snp_role_name(other->role), "the report is signed by the %s, the certificate "
-                                              "given is a %s",
+                  snp_role_name(other->role),
+                  "the report is signed by the %s, the certificate "
+                  "given is a %s",
                   snp_role_name(vek_role), snp_role_name(other->role));
             goto out;
         }
@@ -1091,13 +1097,12 @@ tc_err tc_snp_verify(struct tc_snp_report *r, const struct tc_snp_verify_opts *o
     if (vek->product != TC_SNP_PRODUCT_UNKNOWN && vek->product != product) {
         check(&run, "product", TC_CHECK_FAIL, TC_ERR_MISMATCH, tc_snp_product_name(product),
               tc_snp_product_name(vek->product), "the report is from %s (%s), the %s is for %s",
-              tc_snp_product_name(product),
-              r->product_source != NULL ? r->product_source : "?", snp_role_name(vek->role),
-              tc_snp_product_name(vek->product));
+              tc_snp_product_name(product), r->product_source != NULL ? r->product_source : "?",
+              snp_role_name(vek->role), tc_snp_product_name(vek->product));
         goto out;
     }
-    check(&run, "product", TC_CHECK_PASS, TC_ERR_OK, NULL, tc_snp_product_name(product),
-          "from %s", r->product_source != NULL ? r->product_source : "the certificate");
+    check(&run, "product", TC_CHECK_PASS, TC_ERR_OK, NULL, tc_snp_product_name(product), "from %s",
+          r->product_source != NULL ? r->product_source : "the certificate");
 
     /* The signature over the raw signed bytes 0x000..0x29F; r and s are little-endian. */
     if (!curve_is_p384(vek->pub)) {
@@ -1200,9 +1205,8 @@ tc_err tc_snp_verify(struct tc_snp_report *r, const struct tc_snp_verify_opts *o
               vek->role == SNP_ROLE_VLEK ? "VLEK with cspId" : "VCEK with hwID");
     }
     if (vek->ext.product_name[0] == '\0') {
-        check(&run, "vek.product_name", TC_CHECK_FAIL, TC_ERR_CHAIN,
-              tc_snp_product_name(product), NULL, "the %s has no productName extension",
-              snp_role_name(vek->role));
+        check(&run, "vek.product_name", TC_CHECK_FAIL, TC_ERR_CHAIN, tc_snp_product_name(product),
+              NULL, "the %s has no productName extension", snp_role_name(vek->role));
     } else if (vek->product != ark->product || vek->product != ask->product) {
         check(&run, "vek.product_name", TC_CHECK_FAIL, TC_ERR_MISMATCH,
               tc_snp_product_name(ark->product), vek->ext.product_name,
