@@ -415,6 +415,58 @@ static void test_verify_online(struct server *s)
     CHECK(tc_snp_verify(&r, &o, &v) == TC_ERR_OK && requests(s) == 0,
           "then offline, from the cache alone");
     tc_verdict_free(&v);
+    /* --crl kds: the CRL comes through the cache too; one past its nextUpdate is re-fetched. */
+    {
+        uint8_t *old_crl = NULL, *new_crl = NULL;
+        size_t ol = 0, nl = 0;
+        long other = 7;
+        char crlpath[128];
+        const struct tc_check *ck;
+        size_t i;
+
+        if (snp_synth_crl(c, 0, &other, 1, SNP_SYNTH_NOW - 86400 * 60, SNP_SYNTH_NOW - 86400,
+                          &old_crl, &ol) == TC_ERR_OK &&
+            snp_synth_crl(c, 0, &other, 1, SNP_SYNTH_NOW - 86400, SNP_SYNTH_NOW + 86400 * 30,
+                          &new_crl, &nl) == TC_ERR_OK &&
+            tc_snp_kds_crl_path(TC_SNP_PRODUCT_TURIN, 0, crlpath, sizeof(crlpath)) == TC_ERR_OK) {
+            snprintf(s->routes[2].path, sizeof(s->routes[2].path), "/%s", crlpath);
+            s->routes[2].body = old_crl;
+            s->routes[2].len = ol;
+            s->n_routes = 3;
+            k.offline = 0;
+            o.fetch_crl = 1;
+            script(s, NULL, 0);
+            tc_verdict_init(&v);
+            CHECK_ERR(tc_snp_verify(&r, &o, &v), TC_ERR_EXPIRED,
+                      "KDS CRL past its nextUpdate (fetched, re-fetched): expired");
+            CHECK(requests(s) == 2, "stale CRL: fetched twice (%d)", requests(s));
+            tc_verdict_free(&v);
+            s->routes[2].body = new_crl;
+            s->routes[2].len = nl;
+            script(s, NULL, 0);
+            tc_verdict_init(&v);
+            CHECK_OK(tc_snp_verify(&r, &o, &v), "stale cached CRL replaced by a fresh one");
+            for (i = 0, ck = NULL; i < v.n; i++) {
+                if (strcmp(v.checks[i].name, "revocation.ask") == 0) {
+                    ck = &v.checks[i];
+                }
+            }
+            CHECK(ck != NULL && ck->status == TC_CHECK_PASS && requests(s) == 1,
+                  "fresh CRL checked: ASK not revoked, one request");
+            tc_verdict_free(&v);
+            k.offline = 1;
+            script(s, NULL, 0);
+            tc_verdict_init(&v);
+            CHECK(tc_snp_verify(&r, &o, &v) == TC_ERR_OK && requests(s) == 0,
+                  "offline: the cached fresh CRL");
+            tc_verdict_free(&v);
+        } else {
+            CHECK(0, "CRLs");
+        }
+        s->n_routes = 2;
+        free(old_crl);
+        free(new_crl);
+    }
 out:
     rmrf(dir);
     free(pem);
