@@ -50,7 +50,6 @@ expect 2 "verify snp without --report" $TC verify snp
 expect 2 "verify snp unknown option" $TC verify snp --report "$S/report.bin" --frobnicate
 expect 2 "verify snp --at without value" $TC verify snp --report "$S/report.bin" --at
 expect 2 "verify snp bad --at" $TC verify snp --report "$S/report.bin" --at yesterday
-expect 2 "--offline with --no-cache" $TC verify snp --report "$S/report.bin" --offline --no-cache
 
 # ---- report show ----
 expect 0 "report show (synthetic v3)" $TC report show "$S/report.bin"
@@ -96,6 +95,10 @@ expect 4 "missing report file" $SV --report "$tmp/nope.bin"
 expect 3 "certificate file that is not a certificate" $SV --report "$S/report.bin" --vcek "$S/report.bin"
 expect 4 "VCEK only, offline, empty cache" $SV --report "$S/report.bin" --vcek "$S/vcek.der"
 has "offline named" "offline" "$err"
+expect 0 "--offline --no-cache with every certificate given" $SV --no-cache --report "$S/report.bin" --certs "$S/chain.pem"
+expect 4 "--offline --no-cache, VCEK only" $SV --no-cache --report "$S/report.bin" --vcek "$S/vcek.der"
+(printf 'Bag Attributes\n    friendlyName: chain\n'; cat "$S/chain.pem") >"$tmp/bag.pem"
+expect 0 "PEM bundle with a text preamble" $SV --report "$S/report.bin" --certs "$tmp/bag.pem"
 expect 0 "--json" $SV --report "$S/report.bin" --certs "$S/chain.pem" --json
 check "--json: verdict, checks and claims" python3 -c '
 import json, sys

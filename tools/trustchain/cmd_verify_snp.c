@@ -101,7 +101,17 @@ static int cert_name(const char *n)
 /* A GHCB certificate table starts with a GUID, not with PEM text or a DER SEQUENCE. */
 static int looks_certtable(const uint8_t *d, size_t len)
 {
-    return len >= 48 && d[0] != 0x30 && d[0] != '-' && d[0] != '\n' && d[0] != ' ';
+    size_t i;
+
+    if (len < 48 || d[0] == 0x30) {
+        return 0;
+    }
+    for (i = 0; i + 10 <= len; i++) {
+        if (d[i] == '-' && memcmp(d + i, "-----BEGIN", 10) == 0) {
+            return 0; /* PEM text */
+        }
+    }
+    return 1;
 }
 
 int cmd_verify_snp(int argc, char **argv)
@@ -199,9 +209,6 @@ int cmd_verify_snp(int argc, char **argv)
         }
     } else {
         o.at = time(NULL); /* the CLI is where "now" is read; the library takes it as input */
-    }
-    if (no_cache && offline) {
-        return cli_usage(CMD, "--offline with --no-cache leaves nowhere to find certificates");
     }
 
     /* Inputs. */

@@ -323,14 +323,21 @@ void snp_cert_put(struct snp_cert *c)
 
 #define BLOB_MAX_ITEMS 64
 
+/* PEM: text with a "-----BEGIN" line (possibly after comments such as "Bag Attributes");
+ * DER always starts with a SEQUENCE (0x30). */
 static int looks_pem(const uint8_t *p, size_t len)
 {
-    size_t i = 0;
+    size_t i;
 
-    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) {
-        i++;
+    if (len < 10 || p[0] == 0x30) {
+        return 0;
     }
-    return len - i >= 10 && memcmp(p + i, "-----BEGIN", 10) == 0;
+    for (i = 0; i + 10 <= len; i++) {
+        if (p[i] == '-' && memcmp(p + i, "-----BEGIN", 10) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 tc_err snp_blob_foreach(const uint8_t *data, size_t len, const char *label, snp_der_cb cb,
