@@ -34,6 +34,7 @@
 
 #include "trustchain/ear.h"
 #include "trustchain/err.h"
+#include "trustchain/snp.h"
 #include "trustchain/verdict.h"
 
 /* ---- evidence verifiers: one small interface per TEE ---- */
@@ -42,7 +43,13 @@ struct tc_evidence_ctx {
     time_t now;                       /* the time of verification */
     const uint8_t (*sim_keys)[32];    /* pinned sim signing keys (SHA-256 of SPKI) */
     size_t n_sim_keys;
-    const char *collateral_dir;       /* SNP/TDX collateral (certificates, CRLs) if any */
+    const char *collateral_dir;       /* SNP/TDX collateral cache (AMD KDS, Intel PCS) or NULL */
+    int offline;                      /* never fetch collateral from the network */
+    /* SNP */
+    struct tc_snp_cache *snp_cache;   /* shared, thread-safe; may be NULL */
+    const struct tc_snp_anchor *snp_anchors; /* roots trusted besides AMD's (tests, private) */
+    size_t n_snp_anchors;
+    const json_t *snp_policy;         /* tc_snp_appraise policy (TCB floors ...) or NULL */
 };
 
 struct tc_evidence_out {
@@ -91,6 +98,10 @@ struct tc_broker_config {
     const char *issuer;      /* EAR "iss" (default "trustchain") */
     const char *broker_key;  /* PEM P-256 private key file; default: generated in the store */
     const char *collateral_dir;
+    int offline;             /* never fetch collateral (AMD KDS) from the network */
+    struct tc_snp_anchor *snp_anchors; /* extra SNP roots (never by default) */
+    size_t n_snp_anchors;
+    json_t *snp_policy;      /* SNP appraisal (tc_snp_appraise keys), or NULL */
     EVP_PKEY **admin_keys;   /* public keys (Ed25519 or P-256) that may sign admin tokens */
     size_t n_admin_keys;
     uint8_t (*sim_keys)[32]; /* pinned sim keys; none = any */
@@ -103,8 +114,9 @@ void tc_broker_config_defaults(struct tc_broker_config *c);
 /*
  * Read a JSON configuration file into c (fields absent from the file keep
  * their value).  Keys: listen, db, allow_sim, session_ttl, token_ttl, threads,
- * issuer, broker_key, collateral_dir, sync ("normal"|"full"), log_requests,
+ * issuer, broker_key, collateral_dir, offline, sync ("normal"|"full"), log_requests,
  * admin_keys [PEM files or PEM strings], sim_keys [PEM public keys],
+ * snp_anchors [PEM root certificates], snp_policy {tc_snp_appraise keys},
  * limits {max_body, max_header, max_connections, max_per_ip, timeout,
  * max_sessions}.  Allocations are owned by c: free with tc_broker_config_free.
  */
@@ -112,6 +124,10 @@ TC_MUST_USE tc_err tc_broker_config_load(const char *path, struct tc_broker_conf
 /* Add an admin public key (PEM file) / a pinned sim key (PEM public key file). */
 TC_MUST_USE tc_err tc_broker_config_add_admin_key(struct tc_broker_config *c, const char *pem_path);
 TC_MUST_USE tc_err tc_broker_config_add_sim_key(struct tc_broker_config *c, const char *pem_path);
+/* Trust an SNP root (ARK) certificate file besides AMD's pinned ones. */
+TC_MUST_USE tc_err tc_broker_config_add_snp_anchor(struct tc_broker_config *c, const char *path);
+/* The SNP appraisal policy (a JSON file with tc_snp_appraise keys). */
+TC_MUST_USE tc_err tc_broker_config_set_snp_policy(struct tc_broker_config *c, const char *path);
 void tc_broker_config_free(struct tc_broker_config *c);
 
 struct tc_broker;

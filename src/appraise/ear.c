@@ -98,7 +98,8 @@ json_t *tc_ear_default_policy(const char *tee)
         return json_pack("{s:s,s:[{s:s,s:s,s:s,s:i,s:i},{s:s,s:s,s:b,s:i,s:i}]}", "id",
                          "default-snp", "rules", "tier", "executables", "claim", "measurement",
                          "in_reference", "measurement", "pass", TC_AR_AFFIRMING, "fail",
-                         TC_AR_UNRECOGNIZED_RT, "tier", "configuration", "claim", "debug",
+                         TC_AR_UNRECOGNIZED_RT, "tier", "configuration", "claim",
+                         "/policy/debug_allowed",
                          "equals", 0, "pass", TC_AR_AFFIRMING, "fail", TC_AR_CONTRAINDICATED);
     }
     if (strcmp(tee, "tdx") == 0) {

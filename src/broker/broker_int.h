@@ -17,6 +17,7 @@ struct tc_broker {
     char kid[64];
     uint8_t mac_key[32];         /* authenticates the session cookies (kbs.c) */
     EVP_MAC_CTX *mac_ctx;        /* HMAC-SHA256 keyed with mac_key, duplicated per use */
+    struct tc_snp_cache *snp_cache; /* parsed certificates and verified chains (thread-safe) */
     struct MHD_Daemon *daemon;
     pthread_mutex_t lock;        /* the log and the session-count cache */
     time_t count_at;

@@ -112,6 +112,50 @@ tc_err tc_broker_config_add_sim_key(struct tc_broker_config *c, const char *pem_
     return e;
 }
 
+tc_err tc_broker_config_add_snp_anchor(struct tc_broker_config *c, const char *path)
+{
+    uint8_t *data = NULL;
+    size_t n = 0;
+    struct tc_snp_anchor a, *as;
+    tc_err e;
+
+    if ((e = tc_file_read(path, 1 << 20, &data, &n)) != TC_ERR_OK) {
+        return tc_fail_ctx(e, "snp anchor");
+    }
+    e = tc_snp_anchor_from_cert(data, n, &a);
+    free(data);
+    if (e != TC_ERR_OK) {
+        return tc_fail_ctx(e, "snp anchor %s", path);
+    }
+    as = realloc(c->snp_anchors, (c->n_snp_anchors + 1) * sizeof(*as));
+    if (as == NULL) {
+        return tc_fail(TC_ERR_NOMEM, "snp anchors");
+    }
+    as[c->n_snp_anchors++] = a;
+    c->snp_anchors = as;
+    return TC_ERR_OK;
+}
+
+tc_err tc_broker_config_set_snp_policy(struct tc_broker_config *c, const char *path)
+{
+    json_error_t jerr;
+    json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    tc_err e;
+
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return tc_fail(TC_ERR_JSON, "snp policy %s: %s", path,
+                       j == NULL ? jerr.text : "not an object");
+    }
+    if ((e = tc_snp_policy_validate(j)) != TC_ERR_OK) {
+        json_decref(j);
+        return tc_fail_ctx(e, "snp policy %s", path);
+    }
+    json_decref(c->snp_policy);
+    c->snp_policy = j;
+    return TC_ERR_OK;
+}
+
 static tc_err get_uint(const json_t *o, const char *k, unsigned long max, unsigned long *out)
 {
     const json_t *v = json_object_get(o, k);
@@ -157,7 +201,8 @@ static tc_err apply(struct tc_broker_config *c, const json_t *doc)
     static const char *const known[] = {"listen",     "db",          "allow_sim",  "session_ttl",
                                         "token_ttl",  "threads",     "issuer",     "broker_key",
                                         "collateral_dir", "sync",    "log_requests", "admin_keys",
-                                        "sim_keys",   "limits"};
+                                        "sim_keys",   "limits",      "offline",    "snp_anchors",
+                                        "snp_policy"};
     const json_t *v, *limits;
     const char *key, *sync = NULL;
     json_t *val;
@@ -190,6 +235,29 @@ static tc_err apply(struct tc_broker_config *c, const json_t *doc)
             return tc_fail(TC_ERR_MALFORMED, "config: \"allow_sim\" must be true or false");
         }
         c->allow_sim = json_is_true(v);
+    }
+    if ((v = json_object_get(doc, "offline")) != NULL) {
+        if (!json_is_boolean(v)) {
+            return tc_fail(TC_ERR_MALFORMED, "config: \"offline\" must be true or false");
+        }
+        c->offline = json_is_true(v);
+    }
+    if ((v = json_object_get(doc, "snp_policy")) != NULL) {
+        if (!json_is_object(v) || (e = tc_snp_policy_validate(v)) != TC_ERR_OK) {
+            return tc_fail(TC_ERR_MALFORMED, "config: \"snp_policy\" is not a valid SNP policy");
+        }
+        json_decref(c->snp_policy);
+        c->snp_policy = json_incref((json_t *)v);
+    }
+    for (i = 0; i < json_array_size(json_object_get(doc, "snp_anchors")); i++) {
+        const char *s = json_string_value(json_array_get(json_object_get(doc, "snp_anchors"), i));
+
+        if (s == NULL) {
+            return tc_fail(TC_ERR_MALFORMED, "config: snp_anchors[%zu] must be a string", i);
+        }
+        if ((e = tc_broker_config_add_snp_anchor(c, s)) != TC_ERR_OK) {
+            return e;
+        }
     }
     if ((v = json_object_get(doc, "log_requests")) != NULL) {
         if (!json_is_boolean(v)) {
@@ -277,6 +345,11 @@ void tc_broker_config_free(struct tc_broker_config *c)
     }
     free(c->admin_keys);
     free(c->sim_keys);
+    free(c->snp_anchors);
+    json_decref(c->snp_policy);
+    c->snp_anchors = NULL;
+    c->n_snp_anchors = 0;
+    c->snp_policy = NULL;
     if (o != NULL) {
         json_decref(o->doc);
         free(o);

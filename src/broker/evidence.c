@@ -9,6 +9,7 @@
 
 #include "trustchain/broker.h"
 #include "trustchain/sim.h"
+#include "trustchain/util.h"
 
 static tc_err sim_verify(const json_t *evidence, const uint8_t rd[64],
                          const struct tc_evidence_ctx *ctx, struct tc_evidence_out *out,
@@ -26,8 +27,162 @@ static tc_err sim_verify(const json_t *evidence, const uint8_t rd[64],
     return TC_ERR_OK;
 }
 
+/*
+ * SNP: evidence {"report": b64 (a report, an extended report, or Azure's HCL container),
+ * "cert_table": b64 GHCB certificate table (configfs-tsm auxblob)?, "vcek": b64 or PEM?}.
+ * Verified by src/tee/snp (signature over the raw bytes, VCEK/VLEK -> ASK/ASVK -> pinned ARK,
+ * TCB extensions, CRLs at ctx->now); certificates missing from the evidence come from the AMD
+ * KDS cache (ctx->collateral_dir) and, unless offline, the network.
+ */
+/* Record a failed check (the caller returns e; losing the record to OOM loses only detail). */
+static void fail_check(struct tc_verdict *v, const char *name, tc_err e, const char *want,
+                       const char *got, const char *detail)
+{
+    if (tc_verdict_add(v, name, TC_CHECK_FAIL, e, want, got, "%s", detail) != TC_ERR_OK) {
+        tc_fail(e, "%s", detail);
+    }
+}
+
+static tc_err b64_field(const json_t *ev, const char *k, size_t max, uint8_t **out, size_t *len,
+                        struct tc_verdict *v)
+{
+    const json_t *j = json_object_get(ev, k);
+    tc_err e;
+
+    *out = NULL;
+    *len = 0;
+    if (j == NULL) {
+        return TC_ERR_OK;
+    }
+    if (!json_is_string(j)) {
+        e = tc_fail(TC_ERR_MALFORMED, "snp evidence: \"%s\" must be a base64 string", k);
+    } else if (strncmp(json_string_value(j), "-----BEGIN", 10) == 0) {
+        /* A PEM certificate as is. */
+        *out = (uint8_t *)strdup(json_string_value(j));
+        *len = *out != NULL ? strlen((char *)*out) : 0;
+        return *out != NULL ? TC_ERR_OK : tc_fail(TC_ERR_NOMEM, "snp evidence");
+    } else {
+        e = tc_b64_decode(json_string_value(j), json_string_length(j), max, out, len);
+        if (e != TC_ERR_OK) {
+            tc_fail_ctx(e, "snp evidence: \"%s\"", k);
+        }
+    }
+    if (e != TC_ERR_OK && tc_verdict_add(v, "snp.evidence", TC_CHECK_FAIL, e, NULL, NULL, "%s",
+                                         tc_err_detail()) != TC_ERR_OK) {
+        return TC_ERR_NOMEM;
+    }
+    return e;
+}
+
+static tc_err snp_verify(const json_t *evidence, const uint8_t rd[64],
+                         const struct tc_evidence_ctx *ctx, struct tc_evidence_out *out,
+                         struct tc_verdict *v)
+{
+    uint8_t *rep = NULL, *tab = NULL, *vek = NULL;
+    size_t repl = 0, tabl = 0, vekl = 0;
+    struct tc_snp_evidence ev;
+    struct tc_snp_certtable table;
+    struct tc_snp_verify_opts o;
+    struct tc_snp_kds_opts kds;
+    struct tc_snp_blob vekb;
+    char want[129], got[129];
+    tc_err e;
+
+    if (!json_is_object(evidence) || !json_is_string(json_object_get(evidence, "report"))) {
+        e = tc_fail(TC_ERR_MALFORMED, "snp evidence: needs {\"report\": base64, ...}");
+        fail_check(v, "snp.evidence", e, NULL, NULL, tc_err_detail());
+        return e;
+    }
+    if ((e = b64_field(evidence, "report", 1 << 20, &rep, &repl, v)) != TC_ERR_OK ||
+        (e = b64_field(evidence, "cert_table", 1 << 20, &tab, &tabl, v)) != TC_ERR_OK ||
+        (e = b64_field(evidence, "vcek", 64 * 1024, &vek, &vekl, v)) != TC_ERR_OK) {
+        goto out;
+    }
+    if ((e = tc_snp_evidence_parse(rep, repl, &ev)) != TC_ERR_OK) {
+        char why[300];
+
+        snprintf(why, sizeof(why), "%s", tc_err_detail());
+        fail_check(v, "snp.report", e, NULL, NULL, why);
+        tc_fail(e, "%s", why);
+        goto out;
+    }
+    memset(&o, 0, sizeof(o));
+    memset(&kds, 0, sizeof(kds));
+    kds.cache_dir = ctx->collateral_dir;
+    kds.offline = ctx->offline;
+    o.at = ctx->now;
+    o.cache = ctx->snp_cache;
+    o.kds = ctx->collateral_dir != NULL || !ctx->offline ? &kds : NULL;
+    o.extra_anchors = ctx->snp_anchors;
+    o.n_extra_anchors = ctx->n_snp_anchors;
+    if (tab != NULL) {
+        if ((e = tc_snp_certtable_parse(tab, tabl, &table)) != TC_ERR_OK) {
+            char why[300];
+
+            snprintf(why, sizeof(why), "%s", tc_err_detail());
+            fail_check(v, "snp.cert_table", e, NULL, NULL, why);
+            tc_fail(e, "%s", why);
+            goto out;
+        }
+        o.certtable = &table;
+    }
+    if (vek != NULL) {
+        vekb.data = vek;
+        vekb.len = vekl;
+        o.vek = &vekb;
+    }
+    if ((e = tc_snp_verify_evidence(&ev, &o, v)) != TC_ERR_OK) {
+        goto out;
+    }
+    /* The binding: REPORT_DATA must be what this session's nonce and tee-pubkey give. */
+    tc_hex_encode(rd, 64, want);
+    tc_hex_encode(ev.report.report_data, 64, got);
+    if (memcmp(rd, ev.report.report_data, 64) != 0) {
+        e = tc_fail(TC_ERR_MISMATCH, "REPORT_DATA does not bind this nonce and tee-pubkey");
+        fail_check(v, "report_data", e, want, got, tc_err_detail());
+        goto out;
+    }
+    if ((e = tc_verdict_add(v, "report_data", TC_CHECK_PASS, TC_ERR_OK, want, got,
+                            "SHA-384 of the canonical runtime data")) != TC_ERR_OK) {
+        goto out;
+    }
+    /* The report's fields, flat (what policies name: /measurement, /policy/debug_allowed, ...). */
+    out->claims = tc_snp_report_json(&ev.report);
+    if (out->claims != NULL) {
+        static const char *const containers[] = {"report", "extended", "azure-hcl"};
+
+        json_object_set_new(out->claims, "container",
+                            json_string(containers[ev.container <= 2 ? ev.container : 0]));
+    }
+    if (out->claims == NULL) {
+        e = tc_fail(TC_ERR_NOMEM, "snp claims");
+        goto out;
+    }
+    /* Genuine AMD hardware, memory encrypted; a configured SNP policy (TCB floors, ...) that
+     * fails makes the hardware "genuine but with known vulnerabilities" (ar4si unsafe_hw). */
+    out->tv[TC_TV_HARDWARE] = TC_AR_AFFIRMING;
+    out->tv[TC_TV_RUNTIME_OPAQUE] = TC_AR_AFFIRMING;
+    if (ctx->snp_policy != NULL) {
+        tc_err pe = tc_snp_appraise(&ev.report, ctx->snp_policy, v);
+
+        if (pe == TC_ERR_POLICY) {
+            out->tv[TC_TV_HARDWARE] = TC_AR_UNSAFE;
+        } else if (pe != TC_ERR_OK) {
+            e = pe;
+            goto out;
+        }
+    }
+    e = TC_ERR_OK;
+out:
+    free(rep);
+    free(tab);
+    free(vek);
+    return e;
+}
+
 static const struct tc_tee_verifier verifiers[] = {
     {"sim", 1, sim_verify},
+    {"snp", 0, snp_verify},
 };
 
 const struct tc_tee_verifier *tc_tee_verifier_find(const char *tee)
@@ -44,5 +199,5 @@ const struct tc_tee_verifier *tc_tee_verifier_find(const char *tee)
 
 const char *tc_tee_verifier_names(void)
 {
-    return "sim";
+    return "sim, snp";
 }

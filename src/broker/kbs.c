@@ -483,6 +483,11 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
     ctx.sim_keys = (const uint8_t(*)[32])b->cfg.sim_keys;
     ctx.n_sim_keys = b->cfg.n_sim_keys;
     ctx.collateral_dir = b->cfg.collateral_dir;
+    ctx.offline = b->cfg.offline;
+    ctx.snp_cache = b->snp_cache;
+    ctx.snp_anchors = b->cfg.snp_anchors;
+    ctx.n_snp_anchors = b->cfg.n_snp_anchors;
+    ctx.snp_policy = b->cfg.snp_policy;
     if ((e = tv->verify(att.primary, rd, &ctx, &out, &v)) != TC_ERR_OK) {
         const struct tc_check *c = tc_verdict_first_failure(&v);
 
@@ -903,6 +908,9 @@ tc_err tc_broker_new(const struct tc_broker_config *c, struct tc_broker **out)
     memset(&so, 0, sizeof(so));
     so.sync_full = c->sync_full;
     if ((e = tc_store_open_sqlite(c->db_path, &so, &b->store)) != TC_ERR_OK) {
+        goto fail;
+    }
+    if ((e = tc_snp_cache_new(&b->snp_cache)) != TC_ERR_OK) {
         goto fail;
     }
     if ((e = load_or_create_key(b)) != TC_ERR_OK || (e = load_or_create_mac_key(b)) != TC_ERR_OK ||

@@ -290,5 +290,6 @@ void tc_broker_free(struct tc_broker *b)
     pthread_mutex_destroy(&b->lock);
     tc_wipe(b->mac_key, sizeof(b->mac_key));
     EVP_MAC_CTX_free(b->mac_ctx);
+    tc_snp_cache_free(b->snp_cache);
     free(b);
 }

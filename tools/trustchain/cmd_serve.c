@@ -43,6 +43,13 @@ static void help(void)
         "                         repeatable); default: any locally generated key\n"
         "  --broker-key FILE      EAR signing key (PEM, P-256); default: made once, kept in\n"
         "                         the store\n"
+        "  --collateral-dir DIR   cache of AMD KDS certificates and CRLs (SNP)\n"
+        "  --offline              never fetch collateral from the network (only the evidence\n"
+        "                         and the cache)\n"
+        "  --snp-policy FILE      SNP appraisal: TCB floors, debug, SMT, ... ('trustchain verify\n"
+        "                         snp' policy keys); a failure rates the hardware 'unsafe'\n"
+        "  --snp-anchor FILE      trust this SNP root (ARK) certificate besides AMD's pinned\n"
+        "                         roots (private or test chains only; repeatable)\n"
         "  --session-ttl SEC      session lifetime (default 300)\n"
         "  --token-ttl SEC        attestation token lifetime (default 300)\n"
         "  --threads N            HTTP worker threads (default: CPUs)\n"
@@ -100,6 +107,10 @@ enum {
     O_LOG,
     O_LOG_REQUESTS,
     O_JSON,
+    O_COLLATERAL,
+    O_OFFLINE,
+    O_SNP_POLICY,
+    O_SNP_ANCHOR,
     O_HELP,
 };
 
@@ -127,6 +138,10 @@ int cmd_serve(int argc, char **argv)
         {"log", required_argument, NULL, O_LOG},
         {"log-requests", no_argument, NULL, O_LOG_REQUESTS},
         {"json", no_argument, NULL, O_JSON},
+        {"collateral-dir", required_argument, NULL, O_COLLATERAL},
+        {"offline", no_argument, NULL, O_OFFLINE},
+        {"snp-policy", required_argument, NULL, O_SNP_POLICY},
+        {"snp-anchor", required_argument, NULL, O_SNP_ANCHOR},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -232,6 +247,24 @@ int cmd_serve(int argc, char **argv)
             break;
         case O_JSON:
             json = 1;
+            break;
+        case O_COLLATERAL:
+            cfg.collateral_dir = optarg;
+            break;
+        case O_OFFLINE:
+            cfg.offline = 1;
+            break;
+        case O_SNP_POLICY:
+            if ((e = tc_broker_config_set_snp_policy(&cfg, optarg)) != TC_ERR_OK) {
+                rc = cli_fail(e);
+                goto out;
+            }
+            break;
+        case O_SNP_ANCHOR:
+            if ((e = tc_broker_config_add_snp_anchor(&cfg, optarg)) != TC_ERR_OK) {
+                rc = cli_fail(e);
+                goto out;
+            }
             break;
         case O_HELP:
         case 'h':
