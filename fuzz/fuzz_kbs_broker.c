@@ -118,8 +118,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (sel % 8 == 2 || sel % 8 == 3 || sel % 8 == 7) {
         /* The rest is the path tail (and, for admin resource writes, also the body). */
-        snprintf(path, sizeof(path), "%s%.*s", routes[sel % 8].path, (int)(size - 1 > 300 ? 300 : size - 1),
-                 (const char *)data + 1);
+        snprintf(path, sizeof(path), "%s%.*s", routes[sel % 8].path,
+                 (int)(size - 1 > 300 ? 300 : size - 1), (const char *)data + 1);
         path[strcspn(path, "?")] = '\0';
         req.path = path;
     } else {

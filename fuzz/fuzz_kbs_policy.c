@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t plen = nl != NULL ? (size_t)(nl - data) : size;
     json_error_t jerr;
     json_t *pol = json_loadb((const char *)data, plen, JSON_REJECT_DUPLICATES, &jerr);
-    json_t *claims = nl != NULL ? json_loadb((const char *)nl + 1, size - plen - 1, 0, &jerr)
-                                : NULL;
+    json_t *claims =
+        nl != NULL ? json_loadb((const char *)nl + 1, size - plen - 1, 0, &jerr) : NULL;
     json_t *docs = json_array(), *refs = json_pack("{s:[s,i]}", "measurement", "ab", 1);
     char why[300];
     int allow = 0;
@@ -31,8 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             /* refusals are expected */
         }
         json_array_append(docs, pol);
-        if (tc_resource_policy_decide(docs, "default/key/disk", claims, &allow, why,
-                                        sizeof(why)) != TC_ERR_OK) {
+        if (tc_resource_policy_decide(docs, "default/key/disk", claims, &allow, why, sizeof(why)) !=
+            TC_ERR_OK) {
             /* refusals are expected */
         }
         memset(&res, 0, sizeof(res));

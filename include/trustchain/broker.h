@@ -40,22 +40,22 @@
 /* ---- evidence verifiers: one small interface per TEE ---- */
 
 struct tc_evidence_ctx {
-    time_t now;                       /* the time of verification */
-    const uint8_t (*sim_keys)[32];    /* pinned sim signing keys (SHA-256 of SPKI) */
+    time_t now;                    /* the time of verification */
+    const uint8_t (*sim_keys)[32]; /* pinned sim signing keys (SHA-256 of SPKI) */
     size_t n_sim_keys;
-    const char *collateral_dir;       /* SNP/TDX collateral cache (AMD KDS, Intel PCS) or NULL */
-    int offline;                      /* never fetch collateral from the network */
+    const char *collateral_dir; /* SNP/TDX collateral cache (AMD KDS, Intel PCS) or NULL */
+    int offline;                /* never fetch collateral from the network */
     /* SNP */
-    struct tc_snp_cache *snp_cache;   /* shared, thread-safe; may be NULL */
+    struct tc_snp_cache *snp_cache;          /* shared, thread-safe; may be NULL */
     const struct tc_snp_anchor *snp_anchors; /* roots trusted besides AMD's (tests, private) */
     size_t n_snp_anchors;
-    const json_t *snp_policy;         /* tc_snp_appraise policy (TCB floors ...) or NULL */
+    const json_t *snp_policy; /* tc_snp_appraise policy (TCB floors ...) or NULL */
 };
 
 struct tc_evidence_out {
-    json_t *claims;                   /* verified claims (new reference) */
-    int8_t tv[TC_TV_COUNT];           /* the verifier's trust vector opinion (hardware, ...) */
-    int simulated;                    /* evidence came from the simulated TEE */
+    json_t *claims;         /* verified claims (new reference) */
+    int8_t tv[TC_TV_COUNT]; /* the verifier's trust vector opinion (hardware, ...) */
+    int simulated;          /* evidence came from the simulated TEE */
 };
 
 /*
@@ -79,34 +79,34 @@ const char *tc_tee_verifier_names(void);
 /* ---- the broker ---- */
 
 struct tc_broker_config {
-    const char *db_path;     /* SQLite file (created if absent) */
-    const char *listen;      /* "ADDR:PORT"; port 0 picks a free one */
-    const char *port_file;   /* write the bound port here once listening (tests) */
-    int allow_sim;           /* accept the simulated TEE (development only) */
-    unsigned session_ttl;    /* seconds (default 300) */
-    unsigned token_ttl;      /* EAR token lifetime, seconds (default 300) */
-    size_t max_body;         /* request body cap, bytes (default 256 KiB) */
-    size_t max_header;       /* request header cap, bytes (default 32 KiB) */
-    unsigned max_connections;/* concurrent connections (default 1024) */
-    unsigned max_per_ip;     /* concurrent connections per client address (0 = no cap) */
-    unsigned timeout;        /* idle connection timeout, seconds (default 30) */
-    size_t max_sessions;     /* live sessions (default 100000) */
-    unsigned threads;        /* HTTP worker threads (default: number of CPUs) */
-    int sync_full;           /* fsync every store commit */
-    int log_requests;        /* one log line per request (else refusals and errors only) */
-    FILE *log;               /* default stderr */
-    const char *issuer;      /* EAR "iss" (default "trustchain") */
-    const char *broker_key;  /* PEM P-256 private key file; default: generated in the store */
+    const char *db_path;      /* SQLite file (created if absent) */
+    const char *listen;       /* "ADDR:PORT"; port 0 picks a free one */
+    const char *port_file;    /* write the bound port here once listening (tests) */
+    int allow_sim;            /* accept the simulated TEE (development only) */
+    unsigned session_ttl;     /* seconds (default 300) */
+    unsigned token_ttl;       /* EAR token lifetime, seconds (default 300) */
+    size_t max_body;          /* request body cap, bytes (default 256 KiB) */
+    size_t max_header;        /* request header cap, bytes (default 32 KiB) */
+    unsigned max_connections; /* concurrent connections (default 1024) */
+    unsigned max_per_ip;      /* concurrent connections per client address (0 = no cap) */
+    unsigned timeout;         /* idle connection timeout, seconds (default 30) */
+    size_t max_sessions;      /* live sessions (default 100000) */
+    unsigned threads;         /* HTTP worker threads (default: number of CPUs) */
+    int sync_full;            /* fsync every store commit */
+    int log_requests;         /* one log line per request (else refusals and errors only) */
+    FILE *log;                /* default stderr */
+    const char *issuer;       /* EAR "iss" (default "trustchain") */
+    const char *broker_key;   /* PEM P-256 private key file; default: generated in the store */
     const char *collateral_dir;
-    int offline;             /* never fetch collateral (AMD KDS) from the network */
+    int offline;                       /* never fetch collateral (AMD KDS) from the network */
     struct tc_snp_anchor *snp_anchors; /* extra SNP roots (never by default) */
     size_t n_snp_anchors;
-    json_t *snp_policy;      /* SNP appraisal (tc_snp_appraise keys), or NULL */
-    EVP_PKEY **admin_keys;   /* public keys (Ed25519 or P-256) that may sign admin tokens */
+    json_t *snp_policy;    /* SNP appraisal (tc_snp_appraise keys), or NULL */
+    EVP_PKEY **admin_keys; /* public keys (Ed25519 or P-256) that may sign admin tokens */
     size_t n_admin_keys;
     uint8_t (*sim_keys)[32]; /* pinned sim keys; none = any */
     size_t n_sim_keys;
-    void *owned_;            /* internal: what tc_broker_config_load allocated */
+    void *owned_; /* internal: what tc_broker_config_load allocated */
 };
 
 /* Defaults for every field (no admin keys, no sim). */
@@ -151,7 +151,7 @@ struct tc_http_req {
     const char *arg_limit;
     const uint8_t *body;
     size_t body_len;
-    const char *client;        /* peer address, for the audit log */
+    const char *client; /* peer address, for the audit log */
     time_t now;
 };
 
@@ -167,7 +167,7 @@ void tc_broker_handle(struct tc_broker *b, const struct tc_http_req *req,
                       struct tc_http_resp *resp);
 /* An error response (Trustee's ErrorInformation JSON) + an audit line. */
 void tc_broker_refuse(struct tc_broker *b, const struct tc_http_req *req, const char *event,
-                      int status, const char *type, struct tc_http_resp *resp, const char *fmt,
-                      ...) TC_PRINTF(7, 8);
+                      int status, const char *type, struct tc_http_resp *resp, const char *fmt, ...)
+    TC_PRINTF(7, 8);
 
 #endif

@@ -61,9 +61,9 @@ enum tc_tv_claim {
 
 /* Values from draft-ietf-rats-ar4si section 2.3 used here. */
 #define TC_AR_NONE 0
-#define TC_AR_AFFIRMING 2          /* approved_config, approved_rt, genuine_hw, encrypted_rt */
-#define TC_AR_UNSAFE 32            /* unsafe_config, unsafe_rt, unsafe_hw */
-#define TC_AR_UNRECOGNIZED_RT 33   /* executables: unrecognized run-time */
+#define TC_AR_AFFIRMING 2        /* approved_config, approved_rt, genuine_hw, encrypted_rt */
+#define TC_AR_UNSAFE 32          /* unsafe_config, unsafe_rt, unsafe_hw */
+#define TC_AR_UNRECOGNIZED_RT 33 /* executables: unrecognized run-time */
 #define TC_AR_CONTRAINDICATED 96
 #define TC_AR_CRYPTO_FAILED 99
 
@@ -109,10 +109,10 @@ TC_MUST_USE tc_err tc_ear_appraise(const json_t *claims, const json_t *policy,
 
 /* Parameters of one EAR token. */
 struct tc_ear_token {
-    const char *profile;        /* NULL: "tag:github.com,2023:veraison/ear" */
-    const char *issuer;         /* "iss" */
-    const char *build;          /* ear.verifier-id.build */
-    const char *developer;      /* ear.verifier-id.developer */
+    const char *profile;   /* NULL: "tag:github.com,2023:veraison/ear" */
+    const char *issuer;    /* "iss" */
+    const char *build;     /* ear.verifier-id.build */
+    const char *developer; /* ear.verifier-id.developer */
     time_t iat, exp;
     const char *nonce;          /* eat_nonce (the KBS challenge), may be NULL */
     const char *tee;            /* name of the claims set in the annotated evidence */

@@ -45,12 +45,12 @@ const char *tc_tee_kind_name(enum tc_tee_kind k);
 
 struct tc_guest_opts {
     enum tc_tee_kind tee;
-    const char *tsm_root;    /* NULL: TC_TSM_ROOT_DEFAULT */
-    int no_tsm;              /* skip configfs-tsm, use the device ioctl */
-    const char *sev_device;  /* NULL: /dev/sev-guest */
-    const char *tdx_device;  /* NULL: /dev/tdx_guest */
-    unsigned vmpl;           /* SNP privilege level to request (configfs privlevel) */
-    EVP_PKEY *sim_key;       /* sim: the signing key (NULL: a fresh one per call) */
+    const char *tsm_root;     /* NULL: TC_TSM_ROOT_DEFAULT */
+    int no_tsm;               /* skip configfs-tsm, use the device ioctl */
+    const char *sev_device;   /* NULL: /dev/sev-guest */
+    const char *tdx_device;   /* NULL: /dev/tdx_guest */
+    unsigned vmpl;            /* SNP privilege level to request (configfs privlevel) */
+    EVP_PKEY *sim_key;        /* sim: the signing key (NULL: a fresh one per call) */
     struct tc_sim_report sim; /* sim: measurement, host_data, svn, flags */
 };
 
@@ -80,20 +80,20 @@ TC_MUST_USE tc_err tc_guest_evidence(const struct tc_guest_opts *o, const uint8_
 /* ---- the KBS client ---- */
 
 struct tc_kbs_client_opts {
-    const char *url;            /* http(s)://host:port (no trailing /kbs/v0) */
-    enum tc_jwk_kind key_kind;  /* TEE key: P-256 (default), P-521 or RSA */
-    long timeout;               /* seconds per request (default 30) */
-    const char *cacert;         /* PEM bundle to verify an https broker */
+    const char *url;           /* http(s)://host:port (no trailing /kbs/v0) */
+    enum tc_jwk_kind key_kind; /* TEE key: P-256 (default), P-521 or RSA */
+    long timeout;              /* seconds per request (default 30) */
+    const char *cacert;        /* PEM bundle to verify an https broker */
     struct tc_guest_opts guest;
 };
 
 /* What a run produced (for --json output and tests). */
 struct tc_kbs_client_result {
-    char *token;                /* the EAR token from /attest (malloc'd) */
-    uint8_t *secret;            /* the decrypted resource (free with tc_free_secret) */
+    char *token;     /* the EAR token from /attest (malloc'd) */
+    uint8_t *secret; /* the decrypted resource (free with tc_free_secret) */
     size_t secret_len;
-    int http_status;            /* last HTTP status */
-    char detail[512];           /* the broker's error detail, if any */
+    int http_status;  /* last HTTP status */
+    char detail[512]; /* the broker's error detail, if any */
 };
 
 void tc_kbs_client_result_free(struct tc_kbs_client_result *r);

@@ -51,8 +51,7 @@ TC_MUST_USE tc_err tc_jcs_dump(const json_t *v, char **out, size_t *outlen);
  * digest (optional, 48 bytes) receives the bare SHA-384.
  */
 TC_MUST_USE tc_err tc_kbs_report_data(const json_t *tee_pubkey, const char *nonce,
-                                      const char *additional, uint8_t out[64],
-                                      uint8_t digest[48]);
+                                      const char *additional, uint8_t out[64], uint8_t digest[48]);
 
 /* ---- tee-pubkey (JWK, RFC 7517) ---- */
 
@@ -111,11 +110,11 @@ struct tc_kbs_request {
 
 /* A parsed KBS Attestation. Pointers borrow from the json object it came from. */
 struct tc_kbs_attestation {
-    const char *nonce;            /* runtime-data.nonce */
-    const json_t *tee_pubkey;     /* runtime-data.tee-pubkey */
-    const json_t *primary;        /* tee-evidence.primary_evidence */
-    const char *additional;       /* tee-evidence.additional_evidence ("" if absent) */
-    const json_t *init_data;      /* init-data or NULL */
+    const char *nonce;        /* runtime-data.nonce */
+    const json_t *tee_pubkey; /* runtime-data.tee-pubkey */
+    const json_t *primary;    /* tee-evidence.primary_evidence */
+    const char *additional;   /* tee-evidence.additional_evidence ("" if absent) */
+    const json_t *init_data;  /* init-data or NULL */
 };
 
 /*

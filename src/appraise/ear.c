@@ -91,23 +91,23 @@ json_t *tc_ear_default_policy(const char *tee)
         return json_pack("{s:s,s:[{s:s,s:s,s:s,s:i,s:i},{s:s,s:s,s:b,s:i,s:i}]}", "id",
                          "default-sim", "rules", "tier", "executables", "claim", "measurement",
                          "in_reference", "measurement", "pass", TC_AR_AFFIRMING, "fail",
-                         TC_AR_UNRECOGNIZED_RT, "tier", "configuration", "claim", "debug",
-                         "equals", 0, "pass", TC_AR_AFFIRMING, "fail", TC_AR_UNSAFE);
+                         TC_AR_UNRECOGNIZED_RT, "tier", "configuration", "claim", "debug", "equals",
+                         0, "pass", TC_AR_AFFIRMING, "fail", TC_AR_UNSAFE);
     }
     if (strcmp(tee, "snp") == 0) {
         return json_pack("{s:s,s:[{s:s,s:s,s:s,s:i,s:i},{s:s,s:s,s:b,s:i,s:i}]}", "id",
                          "default-snp", "rules", "tier", "executables", "claim", "measurement",
                          "in_reference", "measurement", "pass", TC_AR_AFFIRMING, "fail",
                          TC_AR_UNRECOGNIZED_RT, "tier", "configuration", "claim",
-                         "/policy/debug_allowed",
-                         "equals", 0, "pass", TC_AR_AFFIRMING, "fail", TC_AR_CONTRAINDICATED);
+                         "/policy/debug_allowed", "equals", 0, "pass", TC_AR_AFFIRMING, "fail",
+                         TC_AR_CONTRAINDICATED);
     }
     if (strcmp(tee, "tdx") == 0) {
         return json_pack("{s:s,s:[{s:s,s:s,s:s,s:i,s:i},{s:s,s:s,s:b,s:i,s:i}]}", "id",
                          "default-tdx", "rules", "tier", "executables", "claim", "mr_td",
                          "in_reference", "mr_td", "pass", TC_AR_AFFIRMING, "fail",
-                         TC_AR_UNRECOGNIZED_RT, "tier", "configuration", "claim", "debug",
-                         "equals", 0, "pass", TC_AR_AFFIRMING, "fail", TC_AR_CONTRAINDICATED);
+                         TC_AR_UNRECOGNIZED_RT, "tier", "configuration", "claim", "debug", "equals",
+                         0, "pass", TC_AR_AFFIRMING, "fail", TC_AR_CONTRAINDICATED);
     }
     return NULL;
 }
@@ -121,8 +121,7 @@ static tc_err tv_value(const json_t *rule, const char *k, int def, int8_t *out)
         return TC_ERR_OK;
     }
     if (!json_is_integer(v) || json_integer_value(v) < -128 || json_integer_value(v) > 127) {
-        return tc_fail(TC_ERR_MALFORMED, "appraisal rule: \"%s\" must be an integer -128..127",
-                       k);
+        return tc_fail(TC_ERR_MALFORMED, "appraisal rule: \"%s\" must be an integer -128..127", k);
     }
     *out = (int8_t)json_integer_value(v);
     return TC_ERR_OK;
@@ -155,7 +154,8 @@ tc_err tc_ear_policy_check(const json_t *policy)
                            "hardware, runtime-opaque, storage-opaque, sourced-data)",
                            id, i);
         }
-        if ((e = tc_rule_check(r)) != TC_ERR_OK || (e = tv_value(r, "pass", 2, &tmp)) != TC_ERR_OK ||
+        if ((e = tc_rule_check(r)) != TC_ERR_OK ||
+            (e = tv_value(r, "pass", 2, &tmp)) != TC_ERR_OK ||
             (e = tv_value(r, "fail", 96, &tmp)) != TC_ERR_OK ||
             (e = tv_value(r, "absent", 96, &tmp)) != TC_ERR_OK) {
             return tc_fail_ctx(e, "appraisal policy %s: rule %zu", id, i);
@@ -244,21 +244,21 @@ tc_err tc_ear_claims(const struct tc_ear_token *t, json_t **out)
     if (ae != NULL && t->simulated) {
         json_object_set_new(ae, "simulated", json_true());
     }
-    sub = ae == NULL ? NULL
-                     : json_pack("{s:s,s:o,s:s,s:o}", "ear.status",
-                                 tc_ear_status_name(t->result->status), "ear.trustworthiness-vector",
-                                 tv, "ear.appraisal-policy-id", t->result->policy_id,
-                                 "ear.veraison.annotated-evidence", ae);
+    sub = ae == NULL
+              ? NULL
+              : json_pack("{s:s,s:o,s:s,s:o}", "ear.status", tc_ear_status_name(t->result->status),
+                          "ear.trustworthiness-vector", tv, "ear.appraisal-policy-id",
+                          t->result->policy_id, "ear.veraison.annotated-evidence", ae);
     tv = ae = NULL;
-    c = sub == NULL ? NULL
-                    : json_pack("{s:s,s:I,s:I,s:s,s:{s:s,s:s},s:{s:o}}", "eat_profile",
-                                t->profile != NULL ? t->profile : "tag:github.com,2023:veraison/ear",
-                                "iat", (json_int_t)t->iat, "exp", (json_int_t)t->exp, "iss",
-                                t->issuer != NULL ? t->issuer : "trustchain", "ear.verifier-id",
-                                "developer",
-                                t->developer != NULL ? t->developer : "https://trustchain.dev",
-                                "build", t->build != NULL ? t->build : "trustchain", "submods",
-                                "cpu0", sub);
+    c = sub == NULL
+            ? NULL
+            : json_pack("{s:s,s:I,s:I,s:s,s:{s:s,s:s},s:{s:o}}", "eat_profile",
+                        t->profile != NULL ? t->profile : "tag:github.com,2023:veraison/ear", "iat",
+                        (json_int_t)t->iat, "exp", (json_int_t)t->exp, "iss",
+                        t->issuer != NULL ? t->issuer : "trustchain", "ear.verifier-id",
+                        "developer", t->developer != NULL ? t->developer : "https://trustchain.dev",
+                        "build", t->build != NULL ? t->build : "trustchain", "submods", "cpu0",
+                        sub);
     sub = NULL;
     if (c == NULL) {
         json_decref(tv);
@@ -385,8 +385,7 @@ static tc_err b64u_load(const char *s, size_t n, json_t **out, const char *what)
     return TC_ERR_OK;
 }
 
-tc_err tc_jws_verify(const char *jws, size_t len, EVP_PKEY *pub, json_t **header,
-                     json_t **payload)
+tc_err tc_jws_verify(const char *jws, size_t len, EVP_PKEY *pub, json_t **header, json_t **payload)
 {
     const char *d1, *d2, *want = tc_jws_alg(pub), *alg;
     json_t *hdr = NULL, *pl = NULL;
@@ -501,7 +500,8 @@ tc_err tc_jwt_verify(const char *jwt, size_t len, EVP_PKEY *const *keys, size_t 
         goto out;
     }
     if (nbf != NULL && (!json_is_integer(nbf) || json_integer_value(nbf) - leeway > now)) {
-        e = tc_fail(TC_ERR_EXPIRED, "jwt: not valid before %lld", (long long)json_integer_value(nbf));
+        e = tc_fail(TC_ERR_EXPIRED, "jwt: not valid before %lld",
+                    (long long)json_integer_value(nbf));
         goto out;
     }
     *claims = pl;

@@ -68,7 +68,7 @@ const json_t *tc_json_pointer(const json_t *doc, const char *ptr)
     return *p == '\0' ? doc : NULL;
 }
 
-static const char *const conds[] = {"equals", "not_equals", "in",  "not_in",
+static const char *const conds[] = {"equals", "not_equals", "in",      "not_in",
                                     "min",    "max",        "present", "in_reference"};
 #define N_CONDS (sizeof(conds) / sizeof(conds[0]))
 
@@ -212,8 +212,8 @@ tc_err tc_rule_eval(const json_t *rule, const json_t *doc, const json_t *refvals
                      json_string_value(arg));
         } else {
             h = in_array(v, ref);
-            snprintf(want, sizeof(want), "one of %zu reference values \"%s\"",
-                     json_array_size(ref), json_string_value(arg));
+            snprintf(want, sizeof(want), "one of %zu reference values \"%s\"", json_array_size(ref),
+                     json_string_value(arg));
         }
     }
     if (why != NULL) {

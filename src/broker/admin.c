@@ -64,8 +64,7 @@ static void ok(struct tc_broker *b, const struct tc_http_req *req, const char *e
     tc_broker_json(resp, 200, body != NULL ? body : json_object());
 }
 
-static struct tc_audit audit_of(const struct tc_http_req *req, const char *event,
-                                const char *what)
+static struct tc_audit audit_of(const struct tc_http_req *req, const char *event, const char *what)
 {
     struct tc_audit a;
 
@@ -157,8 +156,8 @@ static void resource_put(struct tc_broker *b, const struct tc_http_req *req, con
 
     snprintf(note, sizeof(note), "%zu bytes", req->body_len);
     a.reason = note; /* the size, never the content */
-    if ((e = b->store->ops->resource_put(b->store, path, req->body, req->body_len, req->now,
-                                         &a)) != TC_ERR_OK) {
+    if ((e = b->store->ops->resource_put(b->store, path, req->body, req->body_len, req->now, &a)) !=
+        TC_ERR_OK) {
         store_failed(b, req, "admin.resource.set", e, resp);
         return;
     }
@@ -186,9 +185,8 @@ static void resource_policy_put(struct tc_broker *b, const struct tc_http_req *r
     id = json_string_value(json_object_get(doc, "id"));
     text = json_dumps(doc, JSON_COMPACT);
     a = audit_of(req, "admin.resource-policy.set", id);
-    if (text == NULL ||
-        (e = b->store->ops->policy_put(b->store, "resource", id, text, req->now, &a)) !=
-            TC_ERR_OK) {
+    if (text == NULL || (e = b->store->ops->policy_put(b->store, "resource", id, text, req->now,
+                                                       &a)) != TC_ERR_OK) {
         store_failed(b, req, "admin.resource-policy.set", text == NULL ? TC_ERR_NOMEM : e, resp);
         goto out;
     }
@@ -224,11 +222,9 @@ static void appraisal_policy_put(struct tc_broker *b, const struct tc_http_req *
     }
     text = json_dumps(doc, JSON_COMPACT);
     a = audit_of(req, "admin.attestation-policy.set", tee);
-    if (text == NULL ||
-        (e = b->store->ops->policy_put(b->store, "appraisal", tee, text, req->now, &a)) !=
-            TC_ERR_OK) {
-        store_failed(b, req, "admin.attestation-policy.set", text == NULL ? TC_ERR_NOMEM : e,
-                     resp);
+    if (text == NULL || (e = b->store->ops->policy_put(b->store, "appraisal", tee, text, req->now,
+                                                       &a)) != TC_ERR_OK) {
+        store_failed(b, req, "admin.attestation-policy.set", text == NULL ? TC_ERR_NOMEM : e, resp);
         goto out;
     }
     ok(b, req, "admin.attestation-policy.set", tee, resp,
@@ -290,8 +286,7 @@ out:
     json_decref(j);
 }
 
-static void audit_get(struct tc_broker *b, const struct tc_http_req *req,
-                      struct tc_http_resp *resp)
+static void audit_get(struct tc_broker *b, const struct tc_http_req *req, struct tc_http_resp *resp)
 {
     long long after = req->arg_after != NULL ? atoll(req->arg_after) : 0;
     long long limit = req->arg_limit != NULL ? atoll(req->arg_limit) : 1000;

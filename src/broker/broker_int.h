@@ -12,14 +12,14 @@
 struct tc_broker {
     struct tc_broker_config cfg; /* pointers borrowed from the caller's config */
     struct tc_store *store;
-    EVP_PKEY *key;               /* P-256: signs the EAR tokens */
-    json_t *jwk;                 /* its public JWK, with kid */
+    EVP_PKEY *key; /* P-256: signs the EAR tokens */
+    json_t *jwk;   /* its public JWK, with kid */
     char kid[64];
-    uint8_t mac_key[32];         /* authenticates the session cookies (kbs.c) */
-    EVP_MAC_CTX *mac_ctx;        /* HMAC-SHA256 keyed with mac_key, duplicated per use */
+    uint8_t mac_key[32];            /* authenticates the session cookies (kbs.c) */
+    EVP_MAC_CTX *mac_ctx;           /* HMAC-SHA256 keyed with mac_key, duplicated per use */
     struct tc_snp_cache *snp_cache; /* parsed certificates and verified chains (thread-safe) */
     struct MHD_Daemon *daemon;
-    pthread_mutex_t lock;        /* the log and the session-count cache */
+    pthread_mutex_t lock; /* the log and the session-count cache */
     time_t count_at;
     size_t count;
     time_t purged_at;
@@ -27,7 +27,7 @@ struct tc_broker {
      * store's config generation (not state: a cache of what the store holds). */
     int cache_valid;
     uint64_t cache_gen;
-    json_t *cache_resource; /* array of resource policy documents */
+    json_t *cache_resource;  /* array of resource policy documents */
     json_t *cache_appraisal; /* object: tee -> stored appraisal policy */
     json_t *cache_refvals;   /* object: tee -> {name: [values]} */
 };

@@ -198,18 +198,18 @@ static tc_err str_field(const json_t *o, const char *k, const char **field)
 
 static tc_err apply(struct tc_broker_config *c, const json_t *doc)
 {
-    static const char *const known[] = {"listen",     "db",          "allow_sim",  "session_ttl",
-                                        "token_ttl",  "threads",     "issuer",     "broker_key",
-                                        "collateral_dir", "sync",    "log_requests", "admin_keys",
-                                        "sim_keys",   "limits",      "offline",    "snp_anchors",
-                                        "snp_policy"};
+    static const char *const known[] = {
+        "listen",   "db",         "allow_sim",      "session_ttl", "token_ttl",    "threads",
+        "issuer",   "broker_key", "collateral_dir", "sync",        "log_requests", "admin_keys",
+        "sim_keys", "limits",     "offline",        "snp_anchors", "snp_policy"};
     const json_t *v, *limits;
     const char *key, *sync = NULL;
     json_t *val;
     size_t i;
     tc_err e;
 
-    json_object_foreach((json_t *)doc, key, val) {
+    json_object_foreach((json_t *)doc, key, val)
+    {
         for (i = 0; i < sizeof(known) / sizeof(known[0]) && strcmp(key, known[i]) != 0; i++) {
         }
         if (i == sizeof(known) / sizeof(known[0])) {

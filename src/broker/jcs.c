@@ -271,7 +271,8 @@ static tc_err put_value(struct tc_buf *b, const json_t *v, int depth)
         if (keys == NULL) {
             return tc_fail(TC_ERR_NOMEM, "JCS: %zu keys", n);
         }
-        json_object_foreach((json_t *)v, key, val) {
+        json_object_foreach((json_t *)v, key, val)
+        {
             keys[i++] = key;
         }
         qsort(keys, n, sizeof(*keys), key_cmp);

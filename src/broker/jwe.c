@@ -126,9 +126,9 @@ tc_err tc_jwe_encrypt_jose(const json_t *tee_pubkey, const uint8_t *pt, size_t p
 
         jwe = json_pack("{s:{s:s,s:s}}", "protected", "alg", "ECDH-ES+A256KW", "enc", "A256GCM");
         /* Only the members José needs: a copy without extra (untrusted) fields. */
-        jwk = json_pack("{s:s,s:O,s:O,s:O}", "kty", "EC", "crv",
-                        json_object_get(tee_pubkey, "crv"), "x", json_object_get(tee_pubkey, "x"),
-                        "y", json_object_get(tee_pubkey, "y"));
+        jwk =
+            json_pack("{s:s,s:O,s:O,s:O}", "kty", "EC", "crv", json_object_get(tee_pubkey, "crv"),
+                      "x", json_object_get(tee_pubkey, "x"), "y", json_object_get(tee_pubkey, "y"));
         rcp = json_object();
         if (jwe == NULL || jwk == NULL || rcp == NULL) {
             e = tc_fail(TC_ERR_NOMEM, "jwe");
@@ -363,8 +363,8 @@ static tc_err b64u(struct tc_buf *b, const char *key, const uint8_t *p, size_t n
 static tc_err concat_kdf(const uint8_t *z, size_t zl, uint8_t kek[32])
 {
     static const char alg[] = "ECDH-ES+A256KW";
-    static const uint8_t round1[4] = {0, 0, 0, 1}, alglen[4] = {0, 0, 0, 14},
-                         empty[8] = {0}, keybits[4] = {0, 0, 1, 0};
+    static const uint8_t round1[4] = {0, 0, 0, 1}, alglen[4] = {0, 0, 0, 14}, empty[8] = {0},
+                         keybits[4] = {0, 0, 1, 0};
     EVP_MD_CTX *m = EVP_MD_CTX_new();
     unsigned int n = 0;
     int ok;
@@ -412,8 +412,8 @@ static tc_err ecdh_wrap(EVP_PKEY *peer, enum tc_jwk_kind kind, const uint8_t cek
     }
     EVP_CIPHER_CTX_set_flags(cc, EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
     if (EVP_EncryptInit_ex(cc, EVP_aes_256_wrap(), NULL, kek, NULL) != 1 ||
-        EVP_EncryptUpdate(cc, ek, &l1, cek, 32) != 1 || EVP_EncryptFinal_ex(cc, ek + l1, &l2) != 1 ||
-        l1 + l2 != 40) {
+        EVP_EncryptUpdate(cc, ek, &l1, cek, 32) != 1 ||
+        EVP_EncryptFinal_ex(cc, ek + l1, &l2) != 1 || l1 + l2 != 40) {
         e = tc_fail_ssl(TC_ERR_CRYPTO, "jwe: AES key wrap");
         goto out;
     }

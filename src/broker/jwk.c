@@ -20,9 +20,9 @@
 
 struct curve {
     enum tc_jwk_kind kind;
-    const char *crv;     /* JWK name */
-    const char *group;   /* OpenSSL group name */
-    size_t len;          /* coordinate length, RFC 7518 6.2.1.2 */
+    const char *crv;   /* JWK name */
+    const char *group; /* OpenSSL group name */
+    size_t len;        /* coordinate length, RFC 7518 6.2.1.2 */
 };
 
 static const struct curve curves[] = {
@@ -52,8 +52,7 @@ static tc_err b64_member(const json_t *o, const char *k, size_t max, uint8_t **o
     return TC_ERR_OK;
 }
 
-static tc_err ec_from_xy(const struct curve *c, const uint8_t *x, const uint8_t *y,
-                         EVP_PKEY **pkey)
+static tc_err ec_from_xy(const struct curve *c, const uint8_t *x, const uint8_t *y, EVP_PKEY **pkey)
 {
     uint8_t pt[1 + 2 * 66];
     tc_err e;
@@ -253,8 +252,8 @@ tc_err tc_jwk_from_pkey(EVP_PKEY *pkey, const char *alg, json_t **jwk)
         const struct curve *c = NULL;
         size_t i;
 
-        if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group,
-                                           sizeof(group), NULL) != 1) {
+        if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+                                           NULL) != 1) {
             e = tc_fail_ssl(TC_ERR_CRYPTO, "jwk: EC group");
             goto out;
         }

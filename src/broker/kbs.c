@@ -96,8 +96,8 @@ static void refuse_a(struct tc_broker *b, const struct tc_http_req *req, const c
     a.status = status;
     a.reason = detail;
     tc_broker_audit(b, &a);
-    tc_broker_log(b, req, status, event, a.simulated, "session=%s %s", req->session ? req->session : "-",
-                  detail);
+    tc_broker_log(b, req, status, event, a.simulated, "session=%s %s",
+                  req->session ? req->session : "-", detail);
     snprintf(t, sizeof(t), "%s%s", TC_KBS_ERROR_TYPE_PREFIX, type);
     tc_broker_json(resp, status, json_pack("{s:s,s:s}", "type", t, "detail", detail));
 }
@@ -113,11 +113,10 @@ void tc_broker_refuse(struct tc_broker *b, const struct tc_http_req *req, const 
 }
 
 static void refuse_ex(struct tc_broker *b, const struct tc_http_req *req, const struct tc_audit *a,
-                      int status, const char *type, struct tc_http_resp *resp, const char *fmt,
-                      ...) TC_PRINTF(7, 8);
+                      int status, const char *type, struct tc_http_resp *resp, const char *fmt, ...)
+    TC_PRINTF(7, 8);
 static void refuse_ex(struct tc_broker *b, const struct tc_http_req *req, const struct tc_audit *a,
-                      int status, const char *type, struct tc_http_resp *resp, const char *fmt,
-                      ...)
+                      int status, const char *type, struct tc_http_resp *resp, const char *fmt, ...)
 {
     va_list ap;
 
@@ -313,8 +312,8 @@ static void handle_auth(struct tc_broker *b, const struct tc_http_req *req,
                   "the simulated TEE is refused: the broker was not started with --allow-sim");
         goto out;
     }
-    if (cookie_new(b, tv->name, req->now + (time_t)b->cfg.session_ttl, &c, value,
-                   sizeof(value)) != TC_ERR_OK ||
+    if (cookie_new(b, tv->name, req->now + (time_t)b->cfg.session_ttl, &c, value, sizeof(value)) !=
+            TC_ERR_OK ||
         cookie_nonce(b, &c, &nonce64) != TC_ERR_OK) {
         refuse_ex(b, req, &a, 500, "AttestationError", resp, "challenge: %s", tc_err_detail());
         goto out;
@@ -409,8 +408,7 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
     struct cookie ck;
     uint8_t rd[64], evh[32];
     char evhex[65] = "", summary[600];
-    json_t *root = NULL, *policy = NULL, *refvals = NULL, *claims = NULL, *rdj = NULL,
-           *hdr = NULL;
+    json_t *root = NULL, *policy = NULL, *refvals = NULL, *claims = NULL, *rdj = NULL, *hdr = NULL;
     char *jwt = NULL, *nonce = NULL;
     tc_err e;
 
@@ -441,8 +439,7 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
     tv = tc_tee_verifier_find(ck.tee);
     a.simulated = tv != NULL && tv->simulated;
     if (tv == NULL || (tv->simulated && !b->cfg.allow_sim)) {
-        refuse_ex(b, req, &a, 401, "AttestationError", resp, "TEE \"%s\" is not accepted",
-                  ck.tee);
+        refuse_ex(b, req, &a, 401, "AttestationError", resp, "TEE \"%s\" is not accepted", ck.tee);
         goto out;
     }
     if (cookie_nonce(b, &ck, &nonce) != TC_ERR_OK) {
@@ -472,10 +469,8 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
         refuse_ex(b, req, &a, 401, "AttestationError", resp, "%s", tc_err_detail());
         goto out;
     }
-    if ((e = tc_kbs_report_data(att.tee_pubkey, nonce, att.additional, rd, NULL)) !=
-        TC_ERR_OK) {
-        refuse_ex(b, req, &a, 401, "AttestationError", resp, "runtime data: %s",
-                  tc_err_detail());
+    if ((e = tc_kbs_report_data(att.tee_pubkey, nonce, att.additional, rd, NULL)) != TC_ERR_OK) {
+        refuse_ex(b, req, &a, 401, "AttestationError", resp, "runtime data: %s", tc_err_detail());
         goto out;
     }
     memset(&ctx, 0, sizeof(ctx));
@@ -508,7 +503,8 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
         refuse_ex(b, req, &a, 500, "AttestationError", resp, "store: %s", tc_err_detail());
         goto out;
     }
-    if (policy == NULL || (e = tc_ear_appraise(out.claims, policy, refvals, &res, &v)) != TC_ERR_OK) {
+    if (policy == NULL ||
+        (e = tc_ear_appraise(out.claims, policy, refvals, &res, &v)) != TC_ERR_OK) {
         refuse_ex(b, req, &a, 500, "AttestationError", resp, "appraisal: %s", tc_err_detail());
         goto out;
     }
@@ -550,8 +546,7 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
             refuse_ex(b, req, &a, 401, "AttestationError", resp,
                       "replay: this session's nonce was already used; call /kbs/v0/auth again");
         } else {
-            refuse_ex(b, req, &a, 500, "AttestationError", resp, "session: %s",
-                      tc_err_detail());
+            refuse_ex(b, req, &a, 500, "AttestationError", resp, "session: %s", tc_err_detail());
         }
         goto out;
     }
@@ -634,8 +629,7 @@ static void handle_resource_get(struct tc_broker *b, const struct tc_http_req *r
         a.session = ck.id;
     }
     if (a.session != NULL &&
-        b->store->ops->session_get(b->store, ck.id, req->now, &s) == TC_ERR_OK &&
-        s.token != NULL) {
+        b->store->ops->session_get(b->store, ck.id, req->now, &s) == TC_ERR_OK && s.token != NULL) {
         /* Our own token, from our own store: its claims without re-checking the signature. */
         if (tc_jwt_payload(s.token, strlen(s.token), &claims) != TC_ERR_OK) {
             claims = NULL;
@@ -649,10 +643,9 @@ static void handle_resource_get(struct tc_broker *b, const struct tc_http_req *r
         EVP_PKEY *keys[1] = {b->key};
 
         a.session = NULL;
-        if ((e = tc_jwt_verify(tok, strlen(tok), keys, 1, req->now, 0, 1, &claims)) !=
-            TC_ERR_OK) {
-            refuse_ex(b, req, &a, 401, "TokenVerifierError", resp,
-                      "attestation token rejected: %s", tc_err_detail());
+        if ((e = tc_jwt_verify(tok, strlen(tok), keys, 1, req->now, 0, 1, &claims)) != TC_ERR_OK) {
+            refuse_ex(b, req, &a, 401, "TokenVerifierError", resp, "attestation token rejected: %s",
+                      tc_err_detail());
             goto out;
         }
         pkp = tc_json_pointer(
@@ -678,7 +671,8 @@ static void handle_resource_get(struct tc_broker *b, const struct tc_http_req *r
         const char *k;
         json_t *val;
 
-        json_object_foreach((json_t *)ae, k, val) {
+        json_object_foreach((json_t *)ae, k, val)
+        {
             if (json_is_object(val) && json_is_string(json_object_get(val, "evidence_sha256"))) {
                 evh = json_string_value(json_object_get(val, "evidence_sha256"));
             }
@@ -732,8 +726,7 @@ out:
 
 /* ---- routing ---- */
 
-void tc_broker_handle(struct tc_broker *b, const struct tc_http_req *req,
-                      struct tc_http_resp *resp)
+void tc_broker_handle(struct tc_broker *b, const struct tc_http_req *req, struct tc_http_resp *resp)
 {
     static const char prefix[] = "/kbs/v0/";
     const char *rest;
@@ -920,10 +913,10 @@ tc_err tc_broker_new(const struct tc_broker_config *c, struct tc_broker **out)
     /* kid: the RFC 7638 thumbprint (SHA-256 of the canonical required members). */
     thumb_in = NULL;
     {
-        json_t *req_members = json_pack("{s:O,s:O,s:O,s:O}", "crv", json_object_get(b->jwk, "crv"),
-                                        "kty", json_object_get(b->jwk, "kty"), "x",
-                                        json_object_get(b->jwk, "x"), "y",
-                                        json_object_get(b->jwk, "y"));
+        json_t *req_members =
+            json_pack("{s:O,s:O,s:O,s:O}", "crv", json_object_get(b->jwk, "crv"), "kty",
+                      json_object_get(b->jwk, "kty"), "x", json_object_get(b->jwk, "x"), "y",
+                      json_object_get(b->jwk, "y"));
         size_t tl = 0;
         char *kid = NULL;
 

@@ -24,9 +24,8 @@ tc_err tc_kbs_report_data(const json_t *tee_pubkey, const char *nonce, const cha
         return tc_fail(TC_ERR_MALFORMED, "runtime data: tee-pubkey and nonce needed");
     }
     rd = json_pack("{s:s,s:O}", "nonce", nonce, "tee-pubkey", tee_pubkey);
-    if (rd == NULL ||
-        (additional != NULL &&
-         json_object_set_new(rd, "additional-evidence", json_string(additional)) != 0)) {
+    if (rd == NULL || (additional != NULL && json_object_set_new(rd, "additional-evidence",
+                                                                 json_string(additional)) != 0)) {
         json_decref(rd);
         return tc_fail(TC_ERR_MALFORMED, "runtime data: strings must be UTF-8");
     }
@@ -67,8 +66,7 @@ static tc_err load(const char *body, size_t len, json_t **root, const char *what
     j = json_loadb(body, len, TC_JSON_STRICT, &jerr);
     if (j == NULL) {
         return tc_fail(TC_ERR_JSON, "%s: malformed JSON: %s (line %d, column %d)", what, jerr.text,
-                       jerr.line,
-                       jerr.column);
+                       jerr.line, jerr.column);
     }
     if (!json_is_object(j)) {
         json_decref(j);
@@ -78,8 +76,7 @@ static tc_err load(const char *body, size_t len, json_t **root, const char *what
     return TC_ERR_OK;
 }
 
-tc_err tc_kbs_parse_request(const char *body, size_t len, json_t **root,
-                            struct tc_kbs_request *req)
+tc_err tc_kbs_parse_request(const char *body, size_t len, json_t **root, struct tc_kbs_request *req)
 {
     json_t *j = NULL, *ep;
     tc_err e;

@@ -50,12 +50,13 @@ tc_err tc_resource_policy_check(const json_t *doc)
         const char *p = json_string_value(json_array_get(res, i));
 
         if (p == NULL || p[0] == '\0' || strlen(p) > 400) {
-            return tc_fail(TC_ERR_MALFORMED, "resource policy %s: resources[%zu] not a pattern",
-                           id, i);
+            return tc_fail(TC_ERR_MALFORMED, "resource policy %s: resources[%zu] not a pattern", id,
+                           i);
         }
     }
-    if (match != NULL && (!json_is_string(match) || (strcmp(json_string_value(match), "all") != 0 &&
-                                                     strcmp(json_string_value(match), "any") != 0))) {
+    if (match != NULL &&
+        (!json_is_string(match) || (strcmp(json_string_value(match), "all") != 0 &&
+                                    strcmp(json_string_value(match), "any") != 0))) {
         return tc_fail(TC_ERR_MALFORMED, "resource policy %s: \"match\" must be \"all\" or \"any\"",
                        id);
     }
@@ -115,8 +116,8 @@ tc_err tc_resource_policy_decide(const json_t *docs, const char *path, const jso
         }
         for (k = 0; k < json_array_size(rules); k++) {
             int holds = 0;
-            tc_err e = tc_rule_eval(json_array_get(rules, k), claims, NULL, &holds, rwhy,
-                                    sizeof(rwhy));
+            tc_err e =
+                tc_rule_eval(json_array_get(rules, k), claims, NULL, &holds, rwhy, sizeof(rwhy));
 
             if (e != TC_ERR_OK) {
                 return e;

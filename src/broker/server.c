@@ -98,9 +98,8 @@ static void fill_req(struct MHD_Connection *conn, const char *url, const char *m
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct tc_broker *b = cls;
     struct reqctx *c = *con_cls;
@@ -129,8 +128,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         /* Refuse before reading the body (MHD then closes the connection). */
     } else if (*upload_data_size > 0) {
-        if (!c->too_large &&
-            tc_buf_append(&c->body, upload_data, *upload_data_size) != TC_ERR_OK) {
+        if (!c->too_large && tc_buf_append(&c->body, upload_data, *upload_data_size) != TC_ERR_OK) {
             c->too_large = 1;
             tc_buf_free(&c->body);
             tc_buf_init(&c->body, b->cfg.max_body);
@@ -250,12 +248,12 @@ tc_err tc_broker_start(struct tc_broker *b, uint16_t *port)
     }
     b->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, b, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, b,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(b->cfg.threads > 1 ? b->cfg.threads : 1),
-        MHD_OPTION_CONNECTION_LIMIT, b->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        b->cfg.max_per_ip, MHD_OPTION_CONNECTION_TIMEOUT, b->cfg.timeout,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, b, MHD_OPTION_END);
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)(b->cfg.threads > 1 ? b->cfg.threads : 1), MHD_OPTION_CONNECTION_LIMIT,
+        b->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, b->cfg.max_per_ip,
+        MHD_OPTION_CONNECTION_TIMEOUT, b->cfg.timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, b,
+        MHD_OPTION_END);
     if (b->daemon == NULL) {
         return tc_fail(TC_ERR_IO, "cannot listen on %s (address in use? permission?)",
                        b->cfg.listen);

@@ -48,9 +48,9 @@ void tc_session_clear(struct tc_session *s);
 /* One audit record.  Strings may be NULL.  Never a secret. */
 struct tc_audit {
     time_t ts;
-    const char *event;    /* "auth", "attest", "resource", "admin.resource", ... */
-    const char *outcome;  /* "ok", "rejected", "error" */
-    int status;           /* HTTP status returned */
+    const char *event;   /* "auth", "attest", "resource", "admin.resource", ... */
+    const char *outcome; /* "ok", "rejected", "error" */
+    int status;          /* HTTP status returned */
     const char *session;
     const char *tee;
     int simulated;
@@ -90,8 +90,8 @@ struct tc_store_ops {
     tc_err (*policy_list)(struct tc_store *s, const char *kind, json_t **docs);
 
     /* Reference values: tee, name -> JSON array of values. */
-    tc_err (*refval_put)(struct tc_store *s, const char *tee, const char *name,
-                         const char *values, time_t now, const struct tc_audit *a);
+    tc_err (*refval_put)(struct tc_store *s, const char *tee, const char *name, const char *values,
+                         time_t now, const struct tc_audit *a);
     tc_err (*refvals_get)(struct tc_store *s, const char *tee, json_t **obj);
 
     /* Small named blobs (the broker signing key). put_new fails with MISMATCH if present. */

@@ -65,8 +65,9 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_RESOURCE_GET] = "SELECT data FROM resources WHERE path=?1",
     [ST_RESOURCE_DELETE] = "DELETE FROM resources WHERE path=?1",
     [ST_RESOURCE_LIST] = "SELECT path FROM resources ORDER BY path",
-    [ST_POLICY_PUT] = "INSERT INTO policies(kind,id,doc,updated) VALUES(?1,?2,?3,?4) "
-                      "ON CONFLICT(kind,id) DO UPDATE SET doc=excluded.doc,updated=excluded.updated",
+    [ST_POLICY_PUT] =
+        "INSERT INTO policies(kind,id,doc,updated) VALUES(?1,?2,?3,?4) "
+        "ON CONFLICT(kind,id) DO UPDATE SET doc=excluded.doc,updated=excluded.updated",
     [ST_POLICY_GET] = "SELECT doc FROM policies WHERE kind=?1 AND id=?2",
     [ST_POLICY_DELETE] = "DELETE FROM policies WHERE kind=?1 AND id=?2",
     [ST_POLICY_LIST] = "SELECT doc FROM policies WHERE kind=?1 ORDER BY id",
@@ -148,8 +149,8 @@ static tc_err conn_open(struct sqlite_store *s, struct conn **out)
         return tc_fail(TC_ERR_NOMEM, "sqlite connection");
     }
     if (sqlite3_open_v2(s->path, &c->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK) {
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         tc_err e = db_fail(c->db, s->path);
 
         conn_close(c);
@@ -180,9 +181,8 @@ static tc_err conn_get(struct sqlite_store *s, struct conn **out)
 
 static tc_err stmt(struct conn *c, enum stmt_id id, sqlite3_stmt **out)
 {
-    if (c->st[id] == NULL &&
-        sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &c->st[id], NULL) !=
-            SQLITE_OK) {
+    if (c->st[id] == NULL && sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                                                &c->st[id], NULL) != SQLITE_OK) {
         return db_fail(c->db, stmt_sql[id]);
     }
     sqlite3_reset(c->st[id]);
@@ -321,15 +321,14 @@ static tc_err sq_session_insert(struct tc_store *s, const struct tc_session *ss,
     bind_text(st, 6, ss->token);
     c->last_rc = 0;
     e = write_tx(S(s), c, st, a, NULL);
-    if (e != TC_ERR_OK && (c->last_rc == SQLITE_CONSTRAINT_PRIMARYKEY ||
-                           c->last_rc == SQLITE_CONSTRAINT_UNIQUE)) {
+    if (e != TC_ERR_OK &&
+        (c->last_rc == SQLITE_CONSTRAINT_PRIMARYKEY || c->last_rc == SQLITE_CONSTRAINT_UNIQUE)) {
         return tc_fail(TC_ERR_MISMATCH, "session %s exists: its nonce was already used", ss->id);
     }
     return e;
 }
 
-static tc_err sq_session_get(struct tc_store *s, const char *id, time_t now,
-                             struct tc_session *out)
+static tc_err sq_session_get(struct tc_store *s, const char *id, time_t now, struct tc_session *out)
 {
     struct conn *c;
     sqlite3_stmt *st;
@@ -402,8 +401,8 @@ static tc_err sq_session_count(struct tc_store *s, time_t now, size_t *n)
     return e;
 }
 
-static tc_err sq_resource_put(struct tc_store *s, const char *path, const uint8_t *data,
-                              size_t len, time_t now, const struct tc_audit *a)
+static tc_err sq_resource_put(struct tc_store *s, const char *path, const uint8_t *data, size_t len,
+                              time_t now, const struct tc_audit *a)
 {
     struct conn *c;
     sqlite3_stmt *st;
@@ -720,8 +719,8 @@ static tc_err sq_audit(struct tc_store *s, const struct tc_audit *a)
 
 static tc_err sq_audit_list(struct tc_store *s, int64_t after, size_t limit, json_t **records)
 {
-    static const char *const cols[] = {"id",  "ts",       "event",    "outcome",
-                                       "status", "session", "tee",   "simulated",
+    static const char *const cols[] = {"id",       "ts",       "event",  "outcome",
+                                       "status",   "session",  "tee",    "simulated",
                                        "resource", "evidence", "client", "reason"};
     struct conn *c;
     sqlite3_stmt *st;

@@ -156,8 +156,9 @@ tc_err tc_tsm_report_get(const char *root, const uint8_t inblob[64], unsigned pr
     gen_after = read_generation(dir);
     /* configfs-tsm ABI: generation changes when another writer raced us; retry then. */
     if (gen_before != gen_after) {
-        e = tc_fail(TC_ERR_IO, "configfs-tsm: report generation changed (%ld -> %ld): "
-                               "a concurrent writer; retry",
+        e = tc_fail(TC_ERR_IO,
+                    "configfs-tsm: report generation changed (%ld -> %ld): "
+                    "a concurrent writer; retry",
                     gen_before, gen_after);
         tc_tsm_report_free(r);
         goto out;
@@ -182,8 +183,8 @@ out:
     /* configfs removes the attribute files with the directory; a plain test directory needs
      * them gone first. */
     {
-        static const char *const files[] = {"inblob", "outblob", "auxblob", "provider",
-                                            "generation", "privlevel"};
+        static const char *const files[] = {"inblob",   "outblob",    "auxblob",
+                                            "provider", "generation", "privlevel"};
         size_t i;
 
         if (rmdir(dir) != 0) {
@@ -263,8 +264,7 @@ struct tdx_report_req {
 };
 #define TDX_CMD_GET_REPORT0 _IOWR('T', 1, struct tdx_report_req)
 
-tc_err tc_tdx_guest_tdreport(const char *dev, const uint8_t report_data[64],
-                             uint8_t tdreport[1024])
+tc_err tc_tdx_guest_tdreport(const char *dev, const uint8_t report_data[64], uint8_t tdreport[1024])
 {
     struct tdx_report_req req;
     int fd;

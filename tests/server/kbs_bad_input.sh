@@ -71,4 +71,41 @@ r=$(http POST /kbs/v0/attest -H "Cookie: kbs-session-id=$cookie" -d '{"runtime-d
 echo "$r" | grep -q "expired" && [ "$(echo "$r" | head -1)" = 401 ] &&
     ok "expired session refused (401, says expired)" || fail "expired session: $r"
 kbs_stop
+
+# The session cap: live (attested) sessions beyond --max-sessions get 503 with a reason.
+check "broker with a cap of 2 live sessions" kbs_start --allow-sim --max-sessions 2
+check "setup" kbs_setup
+for i in 1 2; do
+    "$TC" kbs attest --url "$KBS_URL" --tee sim >/dev/null 2>&1
+done
+"$TC" kbs attest --url "$KBS_URL" --tee sim >/dev/null 2>"$KBS_TMP/err"
+grep -q "too many live sessions" "$KBS_TMP/err" && ok "third session over the cap refused (503)" ||
+    fail "session cap: $(cat "$KBS_TMP/err")"
+check "audit: the cap refusal is recorded" audit_has '"status":503' 'too many live sessions'
+kbs_stop
+
+# Connection cap and idle timeout (libmicrohttpd): idle sockets hold the slots, a new request is
+# not served until they go; after the timeout they are closed and service resumes.
+check "broker with 3 connections at most and a 1 s idle timeout" kbs_start --allow-sim \
+    --max-connections 3 --timeout 1
+$PY - "$(cat "$KBS_TMP/port")" <<'PYEOF' && ok "connection cap enforced, idle connections timed out" || fail "connection cap / idle timeout"
+import socket, sys, time
+port = int(sys.argv[1])
+idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+time.sleep(0.2)
+def get():
+    s = socket.create_connection(("127.0.0.1", port), timeout=0.5)
+    s.sendall(b"GET /kbs/v0/jwks HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    try:
+        return s.recv(100)
+    except OSError:
+        return b""
+    finally:
+        s.close()
+blocked = not get().startswith(b"HTTP/1.1 200")
+time.sleep(2.5)  # past the idle timeout: the broker drops the idle sockets
+served = get().startswith(b"HTTP/1.1 200")
+sys.exit(0 if blocked and served else 1)
+PYEOF
+kbs_stop
 done_tests

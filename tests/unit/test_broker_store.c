@@ -59,8 +59,8 @@ static void test_ops(void)
     tc_session_clear(&got);
     CHECK_ERR(s->ops->session_get(s, ss.id, 400, &got), TC_ERR_NOT_FOUND,
               "an expired session is not found");
-    CHECK_ERR(s->ops->session_get(s, "ffffffffffffffffffffffffffffffff", 1, &got),
-              TC_ERR_NOT_FOUND, "unknown session");
+    CHECK_ERR(s->ops->session_get(s, "ffffffffffffffffffffffffffffffff", 1, &got), TC_ERR_NOT_FOUND,
+              "unknown session");
     CHECK(s->ops->session_count(s, 200, &n) == TC_ERR_OK && n == 1, "one live session");
     CHECK(s->ops->session_purge(s, 500, &n) == TC_ERR_OK && n == 1, "expired session purged");
     CHECK(s->ops->session_count(s, 200, &n) == TC_ERR_OK && n == 0, "none left");
@@ -218,13 +218,13 @@ static void test_policies(void)
                                   "executables\",\"equals\":2}]}"));
     CHECK(decide(docs, "dev/a/b", claims, why) == 1, "match any: one rule is enough");
     CHECK_ERR(check_text(("{\"id\":\"../x\",\"resources\":[\"*\"],\"rules\":[{"
-                                         "\"claim\":\"/a\",\"equals\":1}]}")),
+                          "\"claim\":\"/a\",\"equals\":1}]}")),
               TC_ERR_MALFORMED, "bad policy id refused");
     CHECK_ERR(check_text(("{\"id\":\"x\",\"resources\":[],\"rules\":[{"
-                                         "\"claim\":\"/a\",\"equals\":1}]}")),
+                          "\"claim\":\"/a\",\"equals\":1}]}")),
               TC_ERR_MALFORMED, "empty resources refused");
-    CHECK_ERR(check_text(("{\"id\":\"x\",\"resources\":[\"*\"],\"rules\":[]}")),
-              TC_ERR_MALFORMED, "no rules refused");
+    CHECK_ERR(check_text(("{\"id\":\"x\",\"resources\":[\"*\"],\"rules\":[]}")), TC_ERR_MALFORMED,
+              "no rules refused");
     CHECK(tc_resource_segment_ok("disk-key.v1", 11) && !tc_resource_segment_ok("..", 2) &&
               !tc_resource_segment_ok("a/b", 3) && !tc_resource_segment_ok("", 0) &&
               !tc_resource_segment_ok("a%2f", 4),

@@ -178,16 +178,15 @@ static void test_ear_claims(void)
     CHECK(json_is_string(tc_json_pointer(c, "/ear.verifier-id/build")) &&
               json_is_string(tc_json_pointer(c, "/ear.verifier-id/developer")),
           "ear.verifier-id {build, developer}");
-    CHECK(strcmp(json_string_value(tc_json_pointer(c, "/submods/cpu0/ear.status")), "warning") ==
-              0,
+    CHECK(strcmp(json_string_value(tc_json_pointer(c, "/submods/cpu0/ear.status")), "warning") == 0,
           "submods.cpu0.ear.status");
     CHECK(json_integer_value(
               tc_json_pointer(c, "/submods/cpu0/ear.trustworthiness-vector/executables")) == 2 &&
               json_integer_value(
                   tc_json_pointer(c, "/submods/cpu0/ear.trustworthiness-vector/hardware")) == 32,
           "trust vector members");
-    CHECK(json_is_string(tc_json_pointer(
-              c, "/submods/cpu0/ear.veraison.annotated-evidence/sim/measurement")),
+    CHECK(json_is_string(
+              tc_json_pointer(c, "/submods/cpu0/ear.veraison.annotated-evidence/sim/measurement")),
           "annotated evidence holds the verified claims under the TEE name");
     CHECK(json_is_object(tc_json_pointer(
               c, "/submods/cpu0/ear.veraison.annotated-evidence/runtime_data_claims/tee-pubkey")),
@@ -233,8 +232,7 @@ static void test_jws(void)
         free(t);
         t = strdup(a);
         t[strchr(t, '.') - t + 2] ^= 1;
-        CHECK(tc_jws_verify(t, strlen(t), es, NULL, NULL) != TC_ERR_OK,
-              "tampered payload refused");
+        CHECK(tc_jws_verify(t, strlen(t), es, NULL, NULL) != TC_ERR_OK, "tampered payload refused");
         free(t);
     }
     /* alg "none" is never accepted. */

@@ -56,8 +56,7 @@ static void *kernel(void *arg)
             snprintf(dir, sizeof(dir), "%s/%s", root, de->d_name);
             snprintf(in, sizeof(in), "%s/inblob", dir);
             snprintf(out, sizeof(out), "%s/outblob", dir);
-            if (access(out, F_OK) == 0 || tc_file_read(in, 64, &blob, &n) != TC_ERR_OK ||
-                n != 64) {
+            if (access(out, F_OK) == 0 || tc_file_read(in, 64, &blob, &n) != TC_ERR_OK || n != 64) {
                 free(blob);
                 continue;
             }
@@ -123,7 +122,8 @@ static void test_tsm(void)
         CHECK(rep && tc_b64_decode(rep, strlen(rep), 4096, &raw, &n) == TC_ERR_OK && n == 72 &&
                   memcmp(raw + 8, rd, 64) == 0,
               "evidence.report is the outblob");
-        CHECK(json_is_string(json_object_get(ev, "cert_table")), "evidence.cert_table from auxblob");
+        CHECK(json_is_string(json_object_get(ev, "cert_table")),
+              "evidence.cert_table from auxblob");
         free(raw);
     }
     json_decref(ev);
@@ -165,7 +165,8 @@ static void test_misc(void)
     memset(&o, 0, sizeof(o));
     o.tee = TC_TEE_SIM;
     CHECK_OK(tc_guest_evidence(&o, rd, &ev), "sim evidence with a fresh key");
-    CHECK(json_is_string(json_object_get(ev, "report")) && json_is_string(json_object_get(ev, "key")),
+    CHECK(json_is_string(json_object_get(ev, "report")) &&
+              json_is_string(json_object_get(ev, "key")),
           "sim evidence members");
     json_decref(ev);
 }

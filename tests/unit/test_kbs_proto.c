@@ -47,8 +47,8 @@ static void jcs_double(uint64_t bits, const char *want)
     j = json_real(d);
     if (tc_jcs_dump(j, &out, &n) != TC_ERR_OK) {
         CHECK(0, "JCS number %016llx: %s", (unsigned long long)bits, tc_err_detail());
-    } else if (!CHECK(strcmp(out, want) == 0, "JCS number %016llx -> %s",
-                      (unsigned long long)bits, want)) {
+    } else if (!CHECK(strcmp(out, want) == 0, "JCS number %016llx -> %s", (unsigned long long)bits,
+                      want)) {
         printf("#   got %s\n", out);
     }
     free(out);
@@ -83,7 +83,8 @@ static void test_jcs(void)
     jcs_double(0x41b3de4355555557ULL, "333333333.33333343");
     /* RFC 8785 3.2.2.2: string escapes (lower-case hex, '/' and non-ASCII as is). */
     jcs_is("\"\\u20ac$\\u000F\\u000aA'\\u0042\\u0022\\u005c\\\\\\\"\\/\"",
-           "\"\xe2\x82\xac$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"", "JCS string escapes (RFC 8785 3.2.2.2)");
+           "\"\xe2\x82\xac$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"",
+           "JCS string escapes (RFC 8785 3.2.2.2)");
     /* RFC 8785 3.2.3: property sorting by UTF-16 code units (the emoji sorts before U+FB33). */
     jcs_is("{\"\\u20ac\":\"Euro Sign\",\"\\r\":\"Carriage Return\",\"\\ufb33\":\"Hebrew Letter "
            "Dalet With Dagesh\",\"1\":\"One\",\"\\ud83d\\ude00\":\"Emoji: Grinning Face\","
@@ -148,12 +149,12 @@ static void concat_kdf(const uint8_t *z, size_t zl, uint8_t out[32])
     uint8_t buf[256];
     size_t o = 0;
 
-    buf[o++] = 0, buf[o++] = 0, buf[o++] = 0, buf[o++] = 1;      /* round 1 */
-    memcpy(buf + o, z, zl), o += zl;                               /* Z */
-    buf[o++] = 0, buf[o++] = 0, buf[o++] = 0, buf[o++] = 14;     /* AlgorithmID length */
-    memcpy(buf + o, alg, 14), o += 14;                             /* AlgorithmID */
-    memset(buf + o, 0, 8), o += 8;                                 /* PartyUInfo, PartyVInfo */
-    buf[o++] = 0, buf[o++] = 0, buf[o++] = 1, buf[o++] = 0;      /* SuppPubInfo: 256 bits */
+    buf[o++] = 0, buf[o++] = 0, buf[o++] = 0, buf[o++] = 1;  /* round 1 */
+    memcpy(buf + o, z, zl), o += zl;                         /* Z */
+    buf[o++] = 0, buf[o++] = 0, buf[o++] = 0, buf[o++] = 14; /* AlgorithmID length */
+    memcpy(buf + o, alg, 14), o += 14;                       /* AlgorithmID */
+    memset(buf + o, 0, 8), o += 8;                           /* PartyUInfo, PartyVInfo */
+    buf[o++] = 0, buf[o++] = 0, buf[o++] = 1, buf[o++] = 0;  /* SuppPubInfo: 256 bits */
     if (tc_digest(EVP_sha256(), buf, o, out) != TC_ERR_OK) {
         memset(out, 0, 32);
     }
@@ -215,9 +216,9 @@ static void test_vectors(void)
               "the sample evidence's report_data is the same digest");
         free(rdv);
     }
-    CHECK_OK(tc_kbs_report_data(pk, json_string_value(json_object_get(rd, "nonce")), NULL, rdata,
-                                dig),
-             "device runtime data computed");
+    CHECK_OK(
+        tc_kbs_report_data(pk, json_string_value(json_object_get(rd, "nonce")), NULL, rdata, dig),
+        "device runtime data computed");
     hex_is(dig, 48, vs("device_runtime_data_sha384_hex"), "device runtime data SHA-384");
 
     /* 2. The JWE: independent ECDH + Concat KDF + AES key unwrap with OpenSSL. */
@@ -249,8 +250,9 @@ static void test_vectors(void)
         goto out;
     }
     ctx = EVP_PKEY_CTX_new(key, NULL);
-    CHECK(ctx != NULL && EVP_PKEY_derive_init(ctx) == 1 && EVP_PKEY_derive_set_peer(ctx, epk) == 1 &&
-              EVP_PKEY_derive(ctx, z, &zl) == 1 && zl == 32,
+    CHECK(ctx != NULL && EVP_PKEY_derive_init(ctx) == 1 &&
+              EVP_PKEY_derive_set_peer(ctx, epk) == 1 && EVP_PKEY_derive(ctx, z, &zl) == 1 &&
+              zl == 32,
           "ECDH shared secret derived");
     hex_is(z, zl, vs("jwe_ec_z_hex"), "ECDH Z equals the vector");
     concat_kdf(z, zl, kek);
@@ -326,8 +328,8 @@ static void round_trip(enum tc_jwk_kind kind, const char *name)
               "%s: no unprotected header", name);
     }
     CHECK_OK(tc_jwe_decrypt(out, strlen(out), k, &pt, &ptl), "%s: JWE decrypt", name);
-    CHECK(pt != NULL && ptl == sizeof(secret) && memcmp(pt, secret, ptl) == 0,
-          "%s: round trip", name);
+    CHECK(pt != NULL && ptl == sizeof(secret) && memcmp(pt, secret, ptl) == 0, "%s: round trip",
+          name);
     tc_free_secret(pt, ptl);
     pt = NULL;
     if (tc_jwk_generate(kind, &other, &pub2) == TC_ERR_OK) {
@@ -367,8 +369,8 @@ static void test_jwk_rejects(void)
     json_decref(j);
     /* (0,0) is not on P-256 */
     j = json_pack("{s:s,s:s,s:s,s:s,s:s}", "kty", "EC", "crv", "P-256", "alg", "ECDH-ES+A256KW",
-                  "x", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-                  "y", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+                  "x", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "y",
+                  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     CHECK_ERR(tc_jwk_check_tee_pubkey(j, NULL, NULL), TC_ERR_MALFORMED,
               "tee-pubkey: point not on the curve rejected");
     json_decref(j);
@@ -411,9 +413,9 @@ static void test_parse(void)
     json_decref(root);
     CHECK_ERR(tc_kbs_parse_request("{\"version\":1}", 13, &root, &rq), TC_ERR_MALFORMED,
               "Request: version not a string");
-    CHECK_ERR(tc_kbs_parse_request("{\"tee\":\"a\",\"tee\":\"b\",\"version\":\"0.4.0\"}", 38,
-                                   &root, &rq),
-              TC_ERR_JSON, "Request: duplicate keys rejected");
+    CHECK_ERR(
+        tc_kbs_parse_request("{\"tee\":\"a\",\"tee\":\"b\",\"version\":\"0.4.0\"}", 38, &root, &rq),
+        TC_ERR_JSON, "Request: duplicate keys rejected");
     CHECK_ERR(tc_kbs_parse_request("{\"version\":", 11, &root, &rq), TC_ERR_JSON,
               "Request: truncated JSON");
     CHECK_ERR(tc_kbs_parse_request("[]", 2, &root, &rq), TC_ERR_MALFORMED,
@@ -431,8 +433,8 @@ static void test_parse(void)
               at.additional[0] == '\0',
           "Attestation fields");
     json_decref(root);
-    CHECK_ERR(tc_kbs_parse_attestation("{\"runtime-data\":{}}", 19, &root, &at),
-              TC_ERR_MALFORMED, "Attestation: nonce missing");
+    CHECK_ERR(tc_kbs_parse_attestation("{\"runtime-data\":{}}", 19, &root, &at), TC_ERR_MALFORMED,
+              "Attestation: nonce missing");
 }
 
 int main(void)

@@ -69,8 +69,7 @@ static void *kernel(void *arg)
             snprintf(ent, sizeof(ent), "%s/%s", tsm, de->d_name);
             snprintf(in, sizeof(in), "%s/inblob", ent);
             snprintf(out, sizeof(out), "%s/outblob", ent);
-            if (access(out, F_OK) == 0 || tc_file_read(in, 64, &blob, &n) != TC_ERR_OK ||
-                n != 64) {
+            if (access(out, F_OK) == 0 || tc_file_read(in, 64, &blob, &n) != TC_ERR_OK || n != 64) {
                 free(blob);
                 continue;
             }

@@ -74,8 +74,7 @@ static void test_layout(void)
               "reserved flag bit refused");
     raw[0x0C] &= (uint8_t)~2;
     raw[0x14] = 1;
-    CHECK_ERR(tc_sim_report_parse(raw, sizeof(raw), &r), TC_ERR_RESERVED,
-              "reserved 0x14 refused");
+    CHECK_ERR(tc_sim_report_parse(raw, sizeof(raw), &r), TC_ERR_RESERVED, "reserved 0x14 refused");
     raw[0x14] = 0;
     raw[0xD0] = 1;
     CHECK_ERR(tc_sim_report_parse(raw, sizeof(raw), &r), TC_ERR_RESERVED,

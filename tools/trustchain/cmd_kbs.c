@@ -23,51 +23,50 @@
 
 static void help(void)
 {
-    printf(
-        "Usage: %s kbs <command> [options]\n"
-        "\n"
-        "Guest side:\n"
-        "  get-resource --url URL --tee snp|tdx|sim REPO/TYPE/TAG [--out FILE]\n"
-        "                         attest to the broker and print (or write) the secret\n"
-        "  attest --url URL --tee snp|tdx|sim\n"
-        "                         attest and print the attestation token (EAR JWT)\n"
-        "  evidence --tee snp|tdx|sim --report-data HEX\n"
-        "                         print the evidence JSON for 64 bytes of REPORT_DATA\n"
-        "Admin side (--token TOKEN, or --admin-key PRIV.pem to mint one, or\n"
-        "$TRUSTCHAIN_ADMIN_TOKEN):\n"
-        "  keygen --alg ed25519|es256 --out PRIV.pem [--pub PUB.pem]\n"
-        "                         make an admin key pair (es256 also makes sim keys)\n"
-        "  admin-token --key PRIV.pem [--ttl SEC] [--sub NAME]\n"
-        "                         print an admin token (JWT, EdDSA or ES256, default 1 hour)\n"
-        "  set-resource --url URL REPO/TYPE/TAG (--file FILE | --value STRING)\n"
-        "  delete-resource --url URL REPO/TYPE/TAG\n"
-        "  list-resources --url URL\n"
-        "  set-policy --url URL FILE          add or replace a resource policy (JSON)\n"
-        "  list-policies --url URL\n"
-        "  delete-policy --url URL ID\n"
-        "  set-attestation-policy --url URL FILE   the appraisal policy of one TEE (JSON)\n"
-        "  set-reference-value --url URL --tee TEE --name NAME VALUE...\n"
-        "  audit --url URL [--after N] [--limit N]\n"
-        "\n"
-        "Guest options:\n"
-        "  --key-alg p256|p521|rsa   TEE key for the JWE (default p256)\n"
-        "  --tsm-root DIR            configfs-tsm report folder (default %s)\n"
-        "  --no-tsm                  use /dev/sev-guest instead of configfs-tsm\n"
-        "  --vmpl N                  SNP VMPL to request (default 0)\n"
-        "  --sim-key FILE            sim signing key, PEM P-256 (created if absent;\n"
-        "                            default: a fresh key each run)\n"
-        "  --sim-measurement HEX     sim: the 48-byte measurement to report\n"
-        "  --sim-host-data HEX       sim: the 32-byte host data\n"
-        "  --sim-svn N               sim: the SVN (default 1)\n"
-        "  --sim-debug               sim: set the debug flag\n"
-        "  --cacert FILE             CA bundle for an https broker\n"
-        "  --timeout SEC             per request (default 30)\n"
-        "  --json                    machine-readable output\n"
-        "\n"
-        "The secret is written to --out with mode 0600, or to stdout as is.\n"
-        "Exit codes: 0 ok, 1 refused (attestation or policy), 2 usage, 3 malformed,\n"
-        "4 I/O or network (4 also for an unknown resource), 70 internal.\n",
-        PROG, TC_TSM_ROOT_DEFAULT);
+    printf("Usage: %s kbs <command> [options]\n"
+           "\n"
+           "Guest side:\n"
+           "  get-resource --url URL --tee snp|tdx|sim REPO/TYPE/TAG [--out FILE]\n"
+           "                         attest to the broker and print (or write) the secret\n"
+           "  attest --url URL --tee snp|tdx|sim\n"
+           "                         attest and print the attestation token (EAR JWT)\n"
+           "  evidence --tee snp|tdx|sim --report-data HEX\n"
+           "                         print the evidence JSON for 64 bytes of REPORT_DATA\n"
+           "Admin side (--token TOKEN, or --admin-key PRIV.pem to mint one, or\n"
+           "$TRUSTCHAIN_ADMIN_TOKEN):\n"
+           "  keygen --alg ed25519|es256 --out PRIV.pem [--pub PUB.pem]\n"
+           "                         make an admin key pair (es256 also makes sim keys)\n"
+           "  admin-token --key PRIV.pem [--ttl SEC] [--sub NAME]\n"
+           "                         print an admin token (JWT, EdDSA or ES256, default 1 hour)\n"
+           "  set-resource --url URL REPO/TYPE/TAG (--file FILE | --value STRING)\n"
+           "  delete-resource --url URL REPO/TYPE/TAG\n"
+           "  list-resources --url URL\n"
+           "  set-policy --url URL FILE          add or replace a resource policy (JSON)\n"
+           "  list-policies --url URL\n"
+           "  delete-policy --url URL ID\n"
+           "  set-attestation-policy --url URL FILE   the appraisal policy of one TEE (JSON)\n"
+           "  set-reference-value --url URL --tee TEE --name NAME VALUE...\n"
+           "  audit --url URL [--after N] [--limit N]\n"
+           "\n"
+           "Guest options:\n"
+           "  --key-alg p256|p521|rsa   TEE key for the JWE (default p256)\n"
+           "  --tsm-root DIR            configfs-tsm report folder (default %s)\n"
+           "  --no-tsm                  use /dev/sev-guest instead of configfs-tsm\n"
+           "  --vmpl N                  SNP VMPL to request (default 0)\n"
+           "  --sim-key FILE            sim signing key, PEM P-256 (created if absent;\n"
+           "                            default: a fresh key each run)\n"
+           "  --sim-measurement HEX     sim: the 48-byte measurement to report\n"
+           "  --sim-host-data HEX       sim: the 32-byte host data\n"
+           "  --sim-svn N               sim: the SVN (default 1)\n"
+           "  --sim-debug               sim: set the debug flag\n"
+           "  --cacert FILE             CA bundle for an https broker\n"
+           "  --timeout SEC             per request (default 30)\n"
+           "  --json                    machine-readable output\n"
+           "\n"
+           "The secret is written to --out with mode 0600, or to stdout as is.\n"
+           "Exit codes: 0 ok, 1 refused (attestation or policy), 2 usage, 3 malformed,\n"
+           "4 I/O or network (4 also for an unknown resource), 70 internal.\n",
+           PROG, TC_TSM_ROOT_DEFAULT);
 }
 
 enum {
@@ -563,8 +562,8 @@ static int do_admin_token(const char *cmd, const struct args *a)
 }
 
 /* An admin call: returns an exit code; prints the response (JSON) on success. */
-static int admin_call(const char *cmd, const struct args *a, const char *method,
-                      const char *rel, const void *body, size_t len)
+static int admin_call(const char *cmd, const struct args *a, const char *method, const char *rel,
+                      const void *body, size_t len)
 {
     char url[2048], *resp = NULL, *jwt = NULL;
     const char *token = a->token;
@@ -598,7 +597,7 @@ static int admin_call(const char *cmd, const struct args *a, const char *method,
     }
     if (status != 200) {
         j = json_loads(resp, 0, &jerr);
-        rc = cli_fail(tc_fail(status == 401 ? TC_ERR_AUTH
+        rc = cli_fail(tc_fail(status == 401   ? TC_ERR_AUTH
                               : status == 404 ? TC_ERR_NOT_FOUND
                               : status >= 500 ? TC_ERR_IO
                                               : TC_ERR_MALFORMED,

@@ -306,8 +306,9 @@ int cmd_serve(int argc, char **argv)
         goto out;
     }
     if (cfg.allow_sim) {
-        fprintf(stderr, "%s serve: WARNING: --allow-sim: simulated TEE evidence is accepted; "
-                        "results from it are marked simulated\n",
+        fprintf(stderr,
+                "%s serve: WARNING: --allow-sim: simulated TEE evidence is accepted; "
+                "results from it are marked simulated\n",
                 PROG);
     }
     if (json) {

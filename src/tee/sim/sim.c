@@ -26,8 +26,7 @@ tc_err tc_sim_report_parse(const uint8_t *p, size_t n, struct tc_sim_report *r)
     memset(r, 0, sizeof(*r));
     tc_reader_init(&rd, p, n, "sim report");
     if (n < TC_SIM_REPORT_SIZE) {
-        return tc_fail(TC_ERR_TRUNCATED, "sim report: %zu bytes, %d needed", n,
-                       TC_SIM_REPORT_SIZE);
+        return tc_fail(TC_ERR_TRUNCATED, "sim report: %zu bytes, %d needed", n, TC_SIM_REPORT_SIZE);
     }
     /* Field by field, as laid out in sim.h. */
     if ((e = tc_read_bytes(&rd, magic, sizeof(magic))) != TC_ERR_OK) {
@@ -138,8 +137,8 @@ tc_err tc_sim_evidence(EVP_PKEY *key, const struct tc_sim_report *tmpl,
         return e;
     }
     serialise(&r, raw);
-    if ((e = tc_ecdsa_sign_rs(key, EVP_sha256(), raw, TC_SIM_SIGNED_SIZE, raw + 0xE0,
-                              raw + 0x100, 32, 0)) != TC_ERR_OK) {
+    if ((e = tc_ecdsa_sign_rs(key, EVP_sha256(), raw, TC_SIM_SIGNED_SIZE, raw + 0xE0, raw + 0x100,
+                              32, 0)) != TC_ERR_OK) {
         return e;
     }
     if ((e = tc_b64_encode(raw, sizeof(raw), 0, &rb)) == TC_ERR_OK &&
@@ -259,10 +258,11 @@ tc_err tc_sim_verify(const json_t *evidence, const uint8_t expected_rd[64],
         tc_fail(e, "%s", why);
         goto out;
     }
-    ADD(v, "sim.report", TC_CHECK_PASS, TC_ERR_OK, NULL, NULL, "version %u, %zu bytes",
-        r.version, rawl);
+    ADD(v, "sim.report", TC_CHECK_PASS, TC_ERR_OK, NULL, NULL, "version %u, %zu bytes", r.version,
+        rawl);
     /* RFC 5480: a P-256 SubjectPublicKeyInfo is exactly the fixed prefix and the point. */
-    if (derl != TC_P256_SPKI_LEN || memcmp(der, tc_p256_spki_prefix, TC_P256_SPKI_PREFIX_LEN) != 0 ||
+    if (derl != TC_P256_SPKI_LEN ||
+        memcmp(der, tc_p256_spki_prefix, TC_P256_SPKI_PREFIX_LEN) != 0 ||
         tc_eckey_from_point("P-256", der + TC_P256_SPKI_PREFIX_LEN, 65, &pub) != TC_ERR_OK) {
         e = tc_fail(TC_ERR_MALFORMED, "sim evidence: \"key\" is not a P-256 SubjectPublicKeyInfo");
         ADD(v, "sim.key", TC_CHECK_FAIL, e, NULL, NULL, "%s", tc_err_detail());
