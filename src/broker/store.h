@@ -102,6 +102,9 @@ struct tc_store_ops {
     /* A counter that every policy or reference-value write increments in its transaction:
      * lets a process cache parsed policies and revalidate them with one cheap read. */
     tc_err (*config_generation)(struct tc_store *s, uint64_t *gen);
+    /* Housekeeping (one thread only, never concurrently with itself): move the write-ahead
+     * log into the database.  May be a no-op for engines without one. */
+    tc_err (*checkpoint)(struct tc_store *s);
     /* Records with id > after, at most limit, oldest first. */
     tc_err (*audit_list)(struct tc_store *s, int64_t after, size_t limit, json_t **records);
 };

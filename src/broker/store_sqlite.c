@@ -121,6 +121,10 @@ struct sqlite_store {
     int sync_full;
     pthread_mutex_t lock; /* the one connection: every operation holds it */
     struct conn *conn;
+    sqlite3 *ckpt;        /* the checkpointing connection (housekeeping thread only) */
+    int gen_valid;        /* gen is the meta 'config' value as of data version gen_dv */
+    unsigned int gen_dv;
+    uint64_t gen;
 };
 
 static tc_err db_fail(sqlite3 *db, const char *what)
@@ -160,7 +164,8 @@ static tc_err conn_open(struct sqlite_store *s, struct conn **out)
     snprintf(pragmas, sizeof(pragmas),
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA secure_delete=ON;"
              "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=0;"
-             "PRAGMA cache_size=-16384;",
+             "PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=0;"
+             "PRAGMA journal_size_limit=67108864;",
              s->sync_full ? "FULL" : "NORMAL");
     if (sqlite3_exec(c->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         tc_err e = tc_fail(TC_ERR_STORE, "sqlite: %s: %s", s->path, msg ? msg : "pragma");
@@ -260,6 +265,9 @@ static tc_err write_tx_bump(struct sqlite_store *s, struct conn *c, sqlite3_stmt
 
     if ((e = simple(c, ST_BEGIN)) != TC_ERR_OK) {
         return e;
+    }
+    if (bump) {
+        s->gen_valid = 0;
     }
     if ((st != NULL && (e = run(c, st, changes)) != TC_ERR_OK) ||
         (bump && (e = simple(c, ST_CONFIG_BUMP)) != TC_ERR_OK) ||
@@ -773,23 +781,81 @@ static tc_err sq_audit_list(struct tc_store *s, int64_t after, size_t limit, jso
     return e;
 }
 
+/*
+ * The config generation is read from the meta table only when it may have changed: after a
+ * policy or reference value write through this store, or when SQLite's data version says
+ * another connection (another process) committed something.  Every request asks, so this
+ * saves a statement on the hot path.
+ */
 static tc_err sq_config_generation(struct tc_store *s, uint64_t *gen)
 {
+    struct sqlite_store *ss = S(s);
     struct conn *c;
     sqlite3_stmt *st;
+    unsigned int dv = 0;
     tc_err e;
 
     CONN(s, c);
+    if (sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, &dv) != SQLITE_OK) {
+        ss->gen_valid = 0;
+    }
+    if (ss->gen_valid && dv == ss->gen_dv) {
+        *gen = ss->gen;
+        return TC_ERR_OK;
+    }
     if ((e = stmt(c, ST_CONFIG_GET, &st)) != TC_ERR_OK) {
         return e;
     }
     if (sqlite3_step(st) != SQLITE_ROW) {
         e = db_fail(c->db, "config generation");
     } else {
-        *gen = (uint64_t)sqlite3_column_int64(st, 0);
+        *gen = ss->gen = (uint64_t)sqlite3_column_int64(st, 0);
+        ss->gen_dv = dv;
+        ss->gen_valid = 1;
     }
     sqlite3_reset(st);
     return e;
+}
+
+/*
+ * WAL checkpoints run here, on a connection of their own, from the service's housekeeping
+ * thread (tc_broker_tick), not inside a request's commit: a checkpoint copies pages into the
+ * database file and fsyncs it, which would stall whichever request triggered it.  PASSIVE
+ * never blocks the writer; when the WAL has grown past 64 MiB anyway, TRUNCATE waits for a
+ * quiet moment and resets it.
+ */
+static tc_err sq_checkpoint(struct tc_store *st)
+{
+    struct sqlite_store *s = S(st);
+    int log = 0, done = 0, rc;
+
+    if (s->ckpt == NULL) {
+        if (sqlite3_open_v2(s->path, &s->ckpt, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                            NULL) != SQLITE_OK) {
+            tc_err e = db_fail(s->ckpt, "checkpoint connection");
+
+            sqlite3_close(s->ckpt);
+            s->ckpt = NULL;
+            return e;
+        }
+        sqlite3_busy_timeout(s->ckpt, 2000);
+        /* A connection enters WAL mode when it first reads the database. */
+        if (sqlite3_exec(s->ckpt, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
+            tc_err e = db_fail(s->ckpt, "checkpoint connection");
+
+            sqlite3_close(s->ckpt);
+            s->ckpt = NULL;
+            return e;
+        }
+    }
+    rc = sqlite3_wal_checkpoint_v2(s->ckpt, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    if (rc == SQLITE_OK && log > 16384) {
+        rc = sqlite3_wal_checkpoint_v2(s->ckpt, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    }
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        return db_fail(s->ckpt, "checkpoint");
+    }
+    return TC_ERR_OK;
 }
 
 static void sq_close(struct tc_store *st)
@@ -799,6 +865,7 @@ static void sq_close(struct tc_store *st)
     if (s->conn != NULL) {
         conn_close(s->conn);
     }
+    sqlite3_close(s->ckpt);
     pthread_mutex_destroy(&s->lock);
     free(s->path);
     free(s);
@@ -875,6 +942,7 @@ static const struct tc_store_ops sqlite_ops = {
     .kv_put_new = locked_kv_put_new,
     .audit = locked_audit,
     .config_generation = locked_config_generation,
+    .checkpoint = sq_checkpoint,
     .audit_list = locked_audit_list,
 };
 
