@@ -48,6 +48,21 @@ expect_rc 1 "unknown measurement: refused by policy (exit 1)" \
 grep -q "executables" "$KBS_TMP/err" && ok "the refusal says which rule failed" ||
     fail "the refusal says which rule failed: $(cat "$KBS_TMP/err")"
 
+# Policy and reference value changes take effect on the next request (the broker's parsed
+# policy cache is revalidated against the store on every request).
+echo '{"id":"disk-keys","resources":["default/key/*"],"rules":[{"claim":"/submods/cpu0/ear.status","equals":"affirming"}]}' >"$KBS_TMP/strict.json"
+admin set-policy "$KBS_TMP/strict.json" >/dev/null
+expect_rc 1 "a stricter policy applies at once (sim is never affirming)" \
+    "$TC" kbs get-resource --url "$KBS_URL" --tee sim --sim-measurement "$MEAS" default/key/disk
+admin set-policy "$KBS_TMP/policy.json" >/dev/null
+other=$(printf 'cd%.0s' $(seq 48))
+admin set-reference-value --tee sim --name measurement "$other" >/dev/null
+expect_rc 1 "a replaced reference value applies at once" \
+    "$TC" kbs get-resource --url "$KBS_URL" --tee sim --sim-measurement "$MEAS" default/key/disk
+out=$("$TC" kbs get-resource --url "$KBS_URL" --tee sim --sim-measurement "$other" default/key/disk)
+[ "$out" = "$SECRET" ] && ok "the new reference value is accepted" || fail "new reference value: $out"
+admin set-reference-value --tee sim --name measurement "$MEAS" "$other" >/dev/null
+
 # Audit: who got which resource, on which evidence, marked simulated.
 check "audit: resource released, with session and evidence" \
     audit_has '"event":"resource","outcome":"ok"' '"resource":"default/key/disk"' '"evidence":"'
