@@ -595,18 +595,15 @@ void tdx_wgroup_add(struct tdx_wgroup *g, const char *label, time_t nb, time_t n
 }
 
 /*
- * has_na: 1 = inclusive upper bound (X.509 notAfter, CRL nextUpdate),
- * 2 = exclusive (Intel collateral nextUpdate: valid strictly before it).
+ * Valid in [nb, na): as OpenSSL treats notBefore/notAfter and thisUpdate/nextUpdate
+ * (X509_cmp_time), and as Intel's collateral nextUpdate is read by QVL and dcap-qvl.
  */
 static int window_ok(const struct tdx_window *w, time_t at)
 {
     if (at < w->nb) {
         return 0;
     }
-    if (w->has_na == 1 && at > w->na) {
-        return 0;
-    }
-    if (w->has_na == 2 && at >= w->na) {
+    if (w->has_na && at >= w->na) {
         return 0;
     }
     return 1;

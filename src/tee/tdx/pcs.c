@@ -228,11 +228,11 @@ static int fresh(const struct tc_tdx_collateral *c, time_t at)
         return 0;
     }
     if (X509_CRL_get0_nextUpdate(c->pck_crl) == NULL ||
-        tdx_asn1_time(X509_CRL_get0_nextUpdate(c->pck_crl), &t) != TC_ERR_OK || at > t) {
+        tdx_asn1_time(X509_CRL_get0_nextUpdate(c->pck_crl), &t) != TC_ERR_OK || at >= t) {
         return 0;
     }
     if (X509_CRL_get0_nextUpdate(c->root_crl) != NULL &&
-        (tdx_asn1_time(X509_CRL_get0_nextUpdate(c->root_crl), &t) != TC_ERR_OK || at > t)) {
+        (tdx_asn1_time(X509_CRL_get0_nextUpdate(c->root_crl), &t) != TC_ERR_OK || at >= t)) {
         return 0;
     }
     return 1;

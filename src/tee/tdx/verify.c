@@ -270,7 +270,7 @@ static tc_err coll_fill(struct tc_tdx_collateral *c, const struct tdx_roots *roo
             c->tcb.n);
     }
     tdx_wgroup_add(tdx_part_group(p, "tcb_info.validity"), "TCB info", c->tcb.issue, c->tcb.next,
-                   2);
+                   1);
 
     if (c->has_qe) {
         const struct tdx_chain *qch = &c->tcb_chain;
@@ -300,7 +300,7 @@ static tc_err coll_fill(struct tc_tdx_collateral *c, const struct tdx_roots *roo
                 "TD_QE identity v2, evaluation data number %u", c->qe.eval_num);
         }
         tdx_wgroup_add(tdx_part_group(p, "qe_identity.validity"), "QE identity", c->qe.issue,
-                       c->qe.next, 2);
+                       c->qe.next, 1);
     } else {
         ADD(&p->checks, "qe_identity", TC_CHECK_INFO, TC_ERR_OK, NULL, NULL,
             "QE identity not given: the QE's identity and TCB are not checked");
