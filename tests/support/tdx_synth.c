@@ -10,7 +10,7 @@
 
 #include "core/ossl.h"
 #include "core/reader.h"
-#include "tdx_synth.h"
+#include "support/tdx_synth.h"
 #include "tee/tdx/tdx_int.h"
 #include "trustchain/util.h"
 
