@@ -937,7 +937,7 @@ static tc_err verify_body(const struct tc_tdx_quote *q, const struct tc_tdx_veri
     /* Collateral */
     if (c == NULL) {
         e = tc_verdict_add(v, "collateral", o->require_collateral ? TC_CHECK_FAIL : TC_CHECK_SKIP,
-                           TC_ERR_NOT_FOUND, NULL, NULL,
+                           TC_ERR_UNTRUSTED, NULL, NULL,
                            "no collateral: TCB status, CRLs and QE identity not evaluated");
         goto out;
     }
