@@ -39,6 +39,9 @@ void tdx_pck_eval_free(struct tdx_pck_eval *ev)
     }
     tdx_part_free(&ev->part);
     EVP_PKEY_free(ev->pck_pub);
+    EVP_PKEY_CTX_free(ev->pck_ctx);
+    EVP_PKEY_CTX_free(ev->att_ctx);
+    pthread_mutex_destroy(&ev->mu);
     free(ev);
 }
 
@@ -204,7 +207,14 @@ tc_err tdx_pck_eval_new(const uint8_t *chain, size_t len, const struct tdx_roots
         return tc_fail(TC_ERR_NOMEM, "PCK evaluation");
     }
     tdx_part_init(&ev->part);
+    if (pthread_mutex_init(&ev->mu, NULL) != 0) {
+        free(ev);
+        return tc_fail(TC_ERR_INTERNAL, "mutex");
+    }
     e = pck_eval_fill(ev, chain, len, roots, c);
+    if (e == TC_ERR_OK && ev->pck_pub != NULL) {
+        ev->pck_ctx = tdx_verify_ctx(ev->pck_pub);
+    }
     if (e != TC_ERR_OK) {
         tdx_pck_eval_free(ev);
         return e;
@@ -346,7 +356,7 @@ static tc_err coll_get(struct tc_tdx_collateral *c, const struct tdx_roots *root
 /* A PCK evaluation from the collateral's cache, or a new one (owned by the caller if *own). */
 static tc_err pck_get(struct tc_tdx_collateral *c, const struct tc_tdx_quote *q,
                       const struct tdx_roots *roots, const uint8_t fp[32],
-                      const struct tdx_pck_eval **out, struct tdx_pck_eval **own)
+                      struct tdx_pck_eval **out, struct tdx_pck_eval **own)
 {
     struct tdx_pck_eval *ev = NULL;
     size_t i;
@@ -825,9 +835,11 @@ static tc_err verify_body(const struct tc_tdx_quote *q, const struct tc_tdx_veri
 {
     struct tdx_roots roots = {o->extra_roots, o->n_extra_roots};
     struct tc_tdx_collateral *c = o->collateral;
-    const struct tdx_pck_eval *ev = NULL;
+    struct tdx_pck_eval *ev = NULL;
     struct tdx_pck_eval *own = NULL;
     EVP_PKEY *ak = NULL;
+    EVP_PKEY_CTX *actx = NULL;
+    int locked;
     uint8_t fp[32], h[32];
     char exp[65], act[65];
     int ok;
@@ -874,8 +886,13 @@ static tc_err verify_body(const struct tc_tdx_quote *q, const struct tc_tdx_veri
         e = tc_verdict_add(v, "qe_report.signature", TC_CHECK_SKIP, TC_ERR_OK, NULL, NULL,
                            "no usable PCK certificate: QE report signature not checked");
     } else {
-        e = tc_ecdsa_verify_rs(ev->pck_pub, EVP_sha256(), q->qe.raw, 384, q->qe_report_sig,
-                               q->qe_report_sig + 32, 32, 0);
+        /* The platform's cached context when free; else a fresh one. */
+        if (pthread_mutex_trylock(&ev->mu) == 0) {
+            e = tdx_ecdsa_verify(ev->pck_ctx, ev->pck_pub, q->qe.raw, 384, q->qe_report_sig);
+            pthread_mutex_unlock(&ev->mu);
+        } else {
+            e = tdx_ecdsa_verify(NULL, ev->pck_pub, q->qe.raw, 384, q->qe_report_sig);
+        }
         if (e != TC_ERR_OK && e != TC_ERR_SIGNATURE) {
             goto out;
         }
@@ -916,10 +933,25 @@ static tc_err verify_body(const struct tc_tdx_quote *q, const struct tc_tdx_veri
         }
     }
     /* 4.1.2.4.16: the quote, signed by the attestation key. */
-    e = tdx_pkey_from_xy(q->att_key, &ak);
-    if (e == TC_ERR_OK) {
-        e = tc_ecdsa_verify_rs(ak, EVP_sha256(), q->signed_data, q->signed_len, q->signature,
-                               q->signature + 32, 32, 0);
+    locked = pthread_mutex_trylock(&ev->mu) == 0;
+    if (locked && ev->att_ctx != NULL && memcmp(ev->att_xy, q->att_key, 64) == 0) {
+        /* the same QE as the platform's last quote: its key is already decoded */
+        e = tdx_ecdsa_verify(ev->att_ctx, NULL, q->signed_data, q->signed_len, q->signature);
+    } else {
+        e = tdx_pkey_from_xy(q->att_key, &ak);
+        if (e == TC_ERR_OK) {
+            actx = tdx_verify_ctx(ak);
+            e = tdx_ecdsa_verify(actx, ak, q->signed_data, q->signed_len, q->signature);
+        }
+        if (locked && actx != NULL) {
+            EVP_PKEY_CTX_free(ev->att_ctx);
+            ev->att_ctx = actx;
+            memcpy(ev->att_xy, q->att_key, 64);
+            actx = NULL;
+        }
+    }
+    if (locked) {
+        pthread_mutex_unlock(&ev->mu);
     }
     if (e != TC_ERR_OK && e != TC_ERR_SIGNATURE) {
         goto out;
@@ -998,6 +1030,7 @@ static tc_err verify_body(const struct tc_tdx_quote *q, const struct tc_tdx_veri
         e = check_tcb(&t, o, v);
     }
 out:
+    EVP_PKEY_CTX_free(actx);
     EVP_PKEY_free(ak);
     tdx_pck_eval_free(own);
     return e;
