@@ -71,7 +71,7 @@ $(O)/fuzz/replay_%: $(O)/obj/fuzz/fuzz_%.o $(O)/obj/fuzz/replay.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-# In-process benchmark programs (bench/<name>.c, linked like the tests).
+# In-process benchmarks (bench/<name>.c), linked like the tests.
 $(O)/bench/%: $(O)/obj/bench/%.o $(TSUP_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< $(TSUP_OBJ) $(LIB) $(LDLIBS_ALL)
