@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (i = 0; i < log.n; i++) {
             tc_evlog_describe(&log.ev[i], buf, sizeof(buf));
             if (tc_evlog_digest_matches_data(&log.ev[i], TC_TPM_ALG_SHA384) != TC_ERR_OK) {
-        /* refused: fine */
-    }
+                /* refused: fine */
+            }
         }
         if (r != NULL) {
             if (tc_evlog_replay(&log, TC_EVLOG_CC, r) == TC_ERR_OK) {

@@ -55,8 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 o.collateral = c;
                 tc_verdict_init(&v);
                 if (tc_tdx_verify(&quote, &o, &res, &v) != TC_ERR_OK) {
-        /* refused: fine */
-    }
+                    /* refused: fine */
+                }
                 tc_verdict_free(&v);
             }
         }

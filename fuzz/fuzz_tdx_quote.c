@@ -28,8 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.at = 1750000000;
         tc_verdict_init(&v);
         if (tc_tdx_verify(&q, &o, &res, &v) != TC_ERR_OK) {
-        /* refused: fine */
-    }
+            /* refused: fine */
+        }
         j = tc_tdx_result_json(&res);
         json_decref(j);
         tc_verdict_free(&v);
@@ -39,8 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         tc_verdict_init(&v);
         if (tc_tdx_tdreport_check(&r, &v) != TC_ERR_OK) {
-        /* refused: fine */
-    }
+            /* refused: fine */
+        }
         tc_verdict_free(&v);
         json_decref(tc_tdx_tdreport_json(&r));
     }

@@ -52,7 +52,7 @@ struct tc_evlog_alg {
 };
 
 struct tc_evlog {
-    int crypto_agile; /* 1: "Spec ID Event03" header; 0: SHA-1 only (TCG_PCR_EVENT) */
+    int crypto_agile;             /* 1: "Spec ID Event03" header; 0: SHA-1 only (TCG_PCR_EVENT) */
     struct tc_evlog_event header; /* the first event (EV_NO_ACTION, Spec ID) */
     uint32_t platform_class;
     uint8_t spec_major, spec_minor, spec_errata, uintn_size;
@@ -60,8 +60,8 @@ struct tc_evlog {
     struct tc_evlog_alg algs[TC_EVLOG_MAX_ALGS];
     size_t n;
     struct tc_evlog_event *ev; /* owned array of n events after the header */
-    size_t end;  /* offset after the last event */
-    size_t tail; /* bytes after it: all 0xFF (unused log area) or all 0x00 */
+    size_t end;                /* offset after the last event */
+    size_t tail;               /* bytes after it: all 0xFF (unused log area) or all 0x00 */
 };
 
 /*

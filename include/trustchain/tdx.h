@@ -31,12 +31,12 @@
 #define TC_TDX_QUOTE_MAX ((size_t)1 << 20)
 #define TC_TDX_COLLATERAL_MAX ((size_t)4 << 20)
 
-#define TC_TDX_TEE_TYPE 0x81u            /* header.tee_type of a TDX quote */
-#define TC_TDX_ATT_KEY_ECDSA_P256 2u     /* header.att_key_type */
-#define TC_TDX_BODY_TD10 2u              /* v5 body type: TD report, TDX 1.0 (584 bytes) */
-#define TC_TDX_BODY_TD15 3u              /* v5 body type: TD report, TDX 1.5 (648 bytes) */
-#define TC_TDX_CERT_PCK_CHAIN 5u         /* certification data: PCK certificate chain */
-#define TC_TDX_CERT_QE_REPORT 6u         /* certification data: QE report + nested data */
+#define TC_TDX_TEE_TYPE 0x81u        /* header.tee_type of a TDX quote */
+#define TC_TDX_ATT_KEY_ECDSA_P256 2u /* header.att_key_type */
+#define TC_TDX_BODY_TD10 2u          /* v5 body type: TD report, TDX 1.0 (584 bytes) */
+#define TC_TDX_BODY_TD15 3u          /* v5 body type: TD report, TDX 1.5 (648 bytes) */
+#define TC_TDX_CERT_PCK_CHAIN 5u     /* certification data: PCK certificate chain */
+#define TC_TDX_CERT_QE_REPORT 6u     /* certification data: QE report + nested data */
 
 /* The TD report carried in a quote body (TDX DCAP Quoting Library API, A.3.2 / A.4.2). */
 struct tc_tdx_td_report {
@@ -99,7 +99,7 @@ struct tc_tdx_quote {
     uint8_t qe_report_sig[64];
     const uint8_t *qe_auth;
     size_t qe_auth_len;
-    uint16_t pck_cert_type; /* nested certification data type (5 = PCK chain) */
+    uint16_t pck_cert_type;   /* nested certification data type (5 = PCK chain) */
     const uint8_t *pck_chain; /* PEM text, or concatenated DER certificates */
     size_t pck_chain_len;
     size_t quote_len; /* bytes used by the quote */
@@ -147,8 +147,7 @@ struct tc_tdx_tdreport {
 
 #define TC_TDX_TDREPORT_SIZE 1024
 
-TC_MUST_USE tc_err tc_tdx_tdreport_parse(const uint8_t *raw, size_t len,
-                                         struct tc_tdx_tdreport *r);
+TC_MUST_USE tc_err tc_tdx_tdreport_parse(const uint8_t *raw, size_t len, struct tc_tdx_tdreport *r);
 /*
  * Check the internal hashes: SHA-384(TEE_TCB_INFO) = TEE_TCB_INFO_HASH and
  * SHA-384(TDINFO) = TEE_INFO_HASH.  Adds checks to v.  (The MAC can only be
@@ -255,7 +254,7 @@ struct tc_tdx_verify_opts {
      */
     const tc_tdx_root_key *extra_roots;
     size_t n_extra_roots;
-    uint32_t accept_tcb; /* TC_TDX_TCB_BIT mask; 0 = TC_TDX_TCB_DEFAULT_ACCEPT */
+    uint32_t accept_tcb;    /* TC_TDX_TCB_BIT mask; 0 = TC_TDX_TCB_DEFAULT_ACCEPT */
     int require_collateral; /* 1: no collateral is a failure (else the TCB checks are skipped) */
 };
 
@@ -269,11 +268,11 @@ struct tc_tdx_result {
     uint8_t cpusvn[16];
     uint8_t sgx_comp_svn[16];
     uint16_t pce_svn;
-    char pck_ca[16]; /* "platform" or "processor" */
+    char pck_ca[16];   /* "platform" or "processor" */
     int root_is_intel; /* 1: chained to the Intel root; 0: to an extra (test) root */
 
-    int tcb_evaluated; /* 1: collateral was applied and a status computed */
-    enum tc_tdx_tcb_status tcb_status; /* the merged status */
+    int tcb_evaluated;                      /* 1: collateral was applied and a status computed */
+    enum tc_tdx_tcb_status tcb_status;      /* the merged status */
     enum tc_tdx_tcb_status platform_status; /* the matched TDX TCB level's own status */
     int module_evaluated;
     enum tc_tdx_tcb_status module_status;

@@ -37,17 +37,17 @@ static const struct field FIELDS[] = {
 
 #define N_FIELDS (sizeof(FIELDS) / sizeof(FIELDS[0]))
 
-static const char *const OTHER_KEYS[] = {"td_attributes_mask", "allow_debug",
+static const char *const OTHER_KEYS[] = {"td_attributes_mask",    "allow_debug",
                                          "accepted_tcb_statuses", "min_tee_tcb_svn",
-                                         "require_tcb", "description"};
+                                         "require_tcb",           "description"};
 
 static tc_err hex_exact(const char *key, json_t *s, uint8_t *out, size_t n)
 {
     const char *str = json_string_value(s);
     size_t got = 0;
 
-    if (str == NULL || strlen(str) != 2 * n || tc_hex_decode(str, 2 * n, out, n, &got) != TC_ERR_OK ||
-        got != n) {
+    if (str == NULL || strlen(str) != 2 * n ||
+        tc_hex_decode(str, 2 * n, out, n, &got) != TC_ERR_OK || got != n) {
         return tc_fail(TC_ERR_USAGE, "policy: \"%s\" must be %zu bytes of hex", key, n);
     }
     return TC_ERR_OK;
@@ -64,8 +64,7 @@ static tc_err check_hex_or_list(const char *key, json_t *v, size_t n)
         return hex_exact(key, v, buf, n);
     }
     if (!json_is_array(v) || json_array_size(v) == 0) {
-        return tc_fail(TC_ERR_USAGE, "policy: \"%s\" must be a hex string or a list of them",
-                       key);
+        return tc_fail(TC_ERR_USAGE, "policy: \"%s\" must be a hex string or a list of them", key);
     }
     for (i = 0; i < json_array_size(v); i++) {
         if ((e = hex_exact(key, json_array_get(v, i), buf, n)) != TC_ERR_OK) {
@@ -230,8 +229,7 @@ tc_err tc_tdx_appraise(const struct tc_tdx_quote *q, const struct tc_tdx_result 
             continue;
         }
         if ((e = check_field(td, &FIELDS[i], x,
-                             have_mask && strcmp(FIELDS[i].key, "td_attributes") == 0 ? mask
-                                                                                      : NULL,
+                             have_mask && strcmp(FIELDS[i].key, "td_attributes") == 0 ? mask : NULL,
                              &local)) != TC_ERR_OK) {
             goto out;
         }
@@ -239,14 +237,13 @@ tc_err tc_tdx_appraise(const struct tc_tdx_quote *q, const struct tc_tdx_result 
     /* TDATTRIBUTES.DEBUG: a debuggable TD exposes its memory to the host. */
     allow_debug = json_is_true(json_object_get(policy, "allow_debug"));
     debug = (td->td_attributes[0] & TC_TDX_TD_ATTR_DEBUG) != 0;
-    if ((e = tc_verdict_add(&local, "policy.debug",
-                            debug && !allow_debug ? TC_CHECK_FAIL : TC_CHECK_PASS, TC_ERR_POLICY,
-                            allow_debug ? "debug allowed" : "debug off", debug ? "debug" : "off",
-                            debug && !allow_debug
-                                ? "the TD is debuggable (TDATTRIBUTES.DEBUG set) and the policy "
-                                  "does not allow debug"
-                            : debug ? "the TD is debuggable; the policy allows it"
-                                    : "the TD is not debuggable")) != TC_ERR_OK) {
+    if ((e = tc_verdict_add(
+             &local, "policy.debug", debug && !allow_debug ? TC_CHECK_FAIL : TC_CHECK_PASS,
+             TC_ERR_POLICY, allow_debug ? "debug allowed" : "debug off", debug ? "debug" : "off",
+             debug && !allow_debug ? "the TD is debuggable (TDATTRIBUTES.DEBUG set) and the policy "
+                                     "does not allow debug"
+             : debug               ? "the TD is debuggable; the policy allows it"
+                                   : "the TD is not debuggable")) != TC_ERR_OK) {
         goto out;
     }
     x = json_object_get(policy, "min_tee_tcb_svn");
@@ -284,8 +281,8 @@ tc_err tc_tdx_appraise(const struct tc_tdx_quote *q, const struct tc_tdx_result 
             goto out;
         }
         if (res == NULL || !res->tcb_evaluated) {
-            e = tc_verdict_add(&local, "policy.tcb_status",
-                               require ? TC_CHECK_FAIL : TC_CHECK_SKIP, TC_ERR_POLICY, NULL, NULL,
+            e = tc_verdict_add(&local, "policy.tcb_status", require ? TC_CHECK_FAIL : TC_CHECK_SKIP,
+                               TC_ERR_POLICY, NULL, NULL,
                                "TCB status was not evaluated (no collateral)");
         } else {
             int ok = (m & TC_TDX_TCB_BIT(res->tcb_status)) != 0;

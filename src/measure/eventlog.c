@@ -151,8 +151,7 @@ static tc_err parse_spec_id(struct tc_evlog *log, const uint8_t *p, size_t n)
         }
         for (j = 0; j < i; j++) {
             if (log->algs[j].id == a->id) {
-                return tc_fail(TC_ERR_MALFORMED, "Spec ID event lists algorithm 0x%x twice",
-                               a->id);
+                return tc_fail(TC_ERR_MALFORMED, "Spec ID event lists algorithm 0x%x twice", a->id);
             }
         }
     }
@@ -212,8 +211,8 @@ static tc_err parse_event2(const struct tc_evlog *log, struct tc_reader *r,
         }
         for (j = 0; j < i; j++) {
             if (ev->dig[j].alg == d->alg) {
-                return tc_fail(TC_ERR_MALFORMED, "event at 0x%zx: algorithm 0x%x twice",
-                               ev->offset, d->alg);
+                return tc_fail(TC_ERR_MALFORMED, "event at 0x%zx: algorithm 0x%x twice", ev->offset,
+                               d->alg);
             }
         }
         if ((e = tc_read_bytes(r, d->d, d->len)) != TC_ERR_OK) {
@@ -408,8 +407,8 @@ tc_err tc_evlog_replay(const struct tc_evlog *log, enum tc_evlog_kind kind,
             continue;
         }
         if (ev->index >= TC_EVLOG_PCRS) {
-            return tc_fail(TC_ERR_MALFORMED, "event %zu at 0x%zx extends PCR %u", i + 1,
-                           ev->offset, ev->index);
+            return tc_fail(TC_ERR_MALFORMED, "event %zu at 0x%zx extends PCR %u", i + 1, ev->offset,
+                           ev->index);
         }
         for (b = 0; b < out->n_banks; b++) {
             const struct tc_evlog_digest *d = find_digest(ev, out->bank[b].alg);
@@ -511,8 +510,8 @@ void tc_evlog_describe(const struct tc_evlog_event *e, char *buf, size_t len)
     case 0x80000005:
         /* UEFI_IMAGE_LOAD_EVENT: location, length, link-time address, device path length */
         if (n >= 32) {
-            snprintf(buf, len, "PE image at 0x%llx, %llu bytes",
-                     (unsigned long long)tc_le64(p), (unsigned long long)tc_le64(p + 8));
+            snprintf(buf, len, "PE image at 0x%llx, %llu bytes", (unsigned long long)tc_le64(p),
+                     (unsigned long long)tc_le64(p + 8));
             return;
         }
         break;
@@ -554,8 +553,10 @@ void tc_evlog_describe(const struct tc_evlog_event *e, char *buf, size_t len)
         if (n == 4) {
             uint32_t v = tc_le32(p);
 
-            snprintf(buf, len, v == 0 ? "separator" : v == 0xffffffffu ? "separator (error)"
-                                                                        : "separator 0x%08x",
+            snprintf(buf, len,
+                     v == 0             ? "separator"
+                     : v == 0xffffffffu ? "separator (error)"
+                                        : "separator 0x%08x",
                      v);
             return;
         }
@@ -648,9 +649,8 @@ json_t *tc_evlog_json(const struct tc_evlog *log, const struct tc_evlog_replay *
                     continue;
                 }
                 snprintf(desc, sizeof(desc), "%zu", i);
-                json_object_set_new(pcrs, desc,
-                                    json_string(tc_hex_encode(r->bank[k].pcr[i], r->bank[k].len,
-                                                              hex)));
+                json_object_set_new(
+                    pcrs, desc, json_string(tc_hex_encode(r->bank[k].pcr[i], r->bank[k].len, hex)));
             }
             json_object_set_new(banks, tc_tpm_alg_name(r->bank[k].alg), pcrs);
         }

@@ -122,8 +122,9 @@ tc_err tc_tdvf_metadata_parse(const uint8_t *fw, size_t len, struct tc_tdvf_meta
     }
     ent = t.present ? tc_fwtable_find(&t, TC_GUID_TDX_METADATA) : NULL;
     if (ent == NULL) {
-        return tc_fail(TC_ERR_UNSUPPORTED, "the firmware has no TDX metadata (no GUID %s in its "
-                                         "footer table): not a TDVF image",
+        return tc_fail(TC_ERR_UNSUPPORTED,
+                       "the firmware has no TDX metadata (no GUID %s in its "
+                       "footer table): not a TDVF image",
                        TC_GUID_TDX_METADATA);
     }
     if (ent->len < 4) {

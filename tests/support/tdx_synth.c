@@ -28,22 +28,57 @@ static const uint8_t PCE_ID[2] = {0x00, 0x00};
 static const uint8_t INTEL_VENDOR[16] = {0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9,
                                          0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07};
 /* TCB levels, highest first: SGX components, PCE SVN, TDX components. */
-static const uint8_t LV_SGX[3][16] = {{5, 5, 2, 2, 4, 1, 0, 5},
-                                      {4, 4, 2, 2, 3, 1, 0, 4},
-                                      {2, 2, 2, 2, 2, 1, 0, 2}};
+static const uint8_t LV_SGX[3][16] = {
+    {5, 5, 2, 2, 4, 1, 0, 5}, {4, 4, 2, 2, 3, 1, 0, 4}, {2, 2, 2, 2, 2, 1, 0, 2}};
 static const uint16_t LV_PCE[3] = {13, 13, 10};
 static const uint8_t LV_TDX[3][16] = {{3, 0, 3}, {2, 0, 2}, {0, 0, 1}};
 static const uint8_t DEFAULT_TEE_SVN[16] = {6, 1, 3};
 #define PCE_SVN 13
 
 static const char *const BREAK_NAMES[TDX_SYN_BREAK_COUNT_] = {
-    "ok", "quote-sig", "qe-sig", "binding", "qe-vendor", "leaf-sig", "ca-sig", "root-sig",
-    "leaf-expired", "ca-not-yet", "ca-not-ca", "leaf-no-ext", "chain-two", "pck-revoked",
-    "ca-revoked", "pck-crl-sig", "root-crl-sig", "pck-crl-expired", "pck-crl-issuer", "tcb-sig",
-    "tcb-expired", "tcb-not-yet", "tcb-fmspc", "tcb-pceid", "tcb-id-sgx", "signer-expired",
-    "signer-revoked", "signer-sig", "signer-other-root", "no-tcb-level", "no-tdx-level",
-    "module-mrsigner", "module-no-id", "module-attr", "module-low", "qeid-sig", "qeid-expired",
-    "qeid-mrsigner", "qeid-prodid", "qeid-misc", "qeid-attr", "qeid-id", "qeid-low",
+    "ok",
+    "quote-sig",
+    "qe-sig",
+    "binding",
+    "qe-vendor",
+    "leaf-sig",
+    "ca-sig",
+    "root-sig",
+    "leaf-expired",
+    "ca-not-yet",
+    "ca-not-ca",
+    "leaf-no-ext",
+    "chain-two",
+    "pck-revoked",
+    "ca-revoked",
+    "pck-crl-sig",
+    "root-crl-sig",
+    "pck-crl-expired",
+    "pck-crl-issuer",
+    "tcb-sig",
+    "tcb-expired",
+    "tcb-not-yet",
+    "tcb-fmspc",
+    "tcb-pceid",
+    "tcb-id-sgx",
+    "signer-expired",
+    "signer-revoked",
+    "signer-sig",
+    "signer-other-root",
+    "no-tcb-level",
+    "no-tdx-level",
+    "module-mrsigner",
+    "module-no-id",
+    "module-attr",
+    "module-low",
+    "qeid-sig",
+    "qeid-expired",
+    "qeid-mrsigner",
+    "qeid-prodid",
+    "qeid-misc",
+    "qeid-attr",
+    "qeid-id",
+    "qeid-low",
 };
 
 const char *tdx_synth_break_name(enum tdx_synth_break b)
@@ -142,7 +177,8 @@ static tc_err der_oid_item(struct tc_buf *b, const uint8_t *arcs, size_t narcs, 
     memcpy(oid + sizeof(base), arcs, narcs);
     tc_buf_init(&in, 0);
     if ((e = der(&in, 0x06, oid, sizeof(base) + narcs)) != TC_ERR_OK ||
-        (e = der(&in, vtag, v, vn)) != TC_ERR_OK || (e = der(b, 0x30, in.data, in.len)) != TC_ERR_OK) {
+        (e = der(&in, vtag, v, vn)) != TC_ERR_OK ||
+        (e = der(b, 0x30, in.data, in.len)) != TC_ERR_OK) {
         tc_buf_free(&in);
         return e;
     }
@@ -278,8 +314,9 @@ static X509 *cert(const char *subject, const char *issuer, EVP_PKEY *key, EVP_PK
          ASN1_TIME_set(X509_getm_notBefore(x), nb) != NULL &&
          ASN1_TIME_set(X509_getm_notAfter(x), na) != NULL && X509_set_pubkey(x, key) == 1;
     ok = ok && add_ext(x, NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
-    ok = ok && add_ext(x, NID_key_usage,
-                       ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,nonRepudiation");
+    ok = ok &&
+         add_ext(x, NID_key_usage,
+                 ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,nonRepudiation");
     if (ok && sgx_ext != NULL) {
         ASN1_OBJECT *obj = OBJ_txt2obj("1.2.840.113741.1.13.1", 1);
         ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
@@ -456,8 +493,8 @@ static tc_err platform(struct tdx_synth *s, const struct tdx_synth_opts *o, stru
     if ((e = sgx_ext_der(s, pck_svn(o, svn), PCE_SVN, &ext)) != TC_ERR_OK) {
         return e;
     }
-    p->root = cert(ROOT_CN, ROOT_CN, s->root, s->root, SERIAL_ROOT, now - 5 * YEAR,
-                   now + 20 * YEAR, 1, NULL);
+    p->root = cert(ROOT_CN, ROOT_CN, s->root, s->root, SERIAL_ROOT, now - 5 * YEAR, now + 20 * YEAR,
+                   1, NULL);
     p->ca = cert(CA_CN, ROOT_CN, s->ca, s->root, SERIAL_CA,
                  b == TDX_SYN_CA_NOT_YET ? now + DAY : now - 5 * YEAR, now + 10 * YEAR,
                  b != TDX_SYN_LEAF_NOT_CA, NULL);
@@ -468,10 +505,10 @@ static tc_err platform(struct tdx_synth *s, const struct tdx_synth_opts *o, stru
                          ? cert(ROOT_CN, ROOT_CN, s->other_root, s->other_root, SERIAL_ROOT,
                                 now - 5 * YEAR, now + 20 * YEAR, 1, NULL)
                          : NULL;
-    p->signer = cert(SIGNER_CN, ROOT_CN, s->signer,
-                     b == TDX_SYN_SIGNER_OTHER_ROOT ? s->other_root : s->root, SERIAL_SIGNER,
-                     now - 2 * YEAR, b == TDX_SYN_SIGNER_EXPIRED ? now - DAY : now + 5 * YEAR, 0,
-                     NULL);
+    p->signer =
+        cert(SIGNER_CN, ROOT_CN, s->signer,
+             b == TDX_SYN_SIGNER_OTHER_ROOT ? s->other_root : s->root, SERIAL_SIGNER,
+             now - 2 * YEAR, b == TDX_SYN_SIGNER_EXPIRED ? now - DAY : now + 5 * YEAR, 0, NULL);
     tc_buf_free(&ext);
     if (p->root == NULL || p->ca == NULL || p->leaf == NULL || p->signer == NULL ||
         (b == TDX_SYN_SIGNER_OTHER_ROOT && p->signer_root == NULL)) {
@@ -584,15 +621,15 @@ static tc_err qe_report(struct tdx_synth *s, const struct tdx_synth_opts *o,
     uint16_t isvsvn = o->qe_isvsvn ? o->qe_isvsvn : 8;
 
     memset(out, 0, 384);
-    memcpy(out, pck_svn(o, svn), 16);  /* CPUSVN */
-    out[48] = 0x11;                      /* ATTRIBUTES: INIT | MODE64BIT */
+    memcpy(out, pck_svn(o, svn), 16); /* CPUSVN */
+    out[48] = 0x11;                   /* ATTRIBUTES: INIT | MODE64BIT */
     if (o->brk == TDX_SYN_QEID_ATTR) {
         out[48] |= 0x20;
     }
     if (o->brk == TDX_SYN_QEID_MISC) {
         out[16] = 0x01;
     }
-    memset(out + 64, 0xaa, 32);          /* MRENCLAVE */
+    memset(out + 64, 0xaa, 32); /* MRENCLAVE */
     memcpy(out + 128, s->qe_mrsigner, 32);
     if (o->brk == TDX_SYN_QEID_MRSIGNER) {
         out[128] ^= 0xff;
@@ -641,8 +678,7 @@ tc_err tdx_synth_quote(struct tdx_synth *s, const struct tdx_synth_opts *o, uint
     }
     if ((e = tdx_pkey_raw(s->att, att)) != TC_ERR_OK ||
         (e = qe_report(s, o, att + 1, auth, sizeof(auth), qe)) != TC_ERR_OK ||
-        (e = tc_ecdsa_sign_rs(s->leaf, EVP_sha256(), qe, 384, sig, sig + 32, 32, 0)) !=
-            TC_ERR_OK) {
+        (e = tc_ecdsa_sign_rs(s->leaf, EVP_sha256(), qe, 384, sig, sig + 32, 32, 0)) != TC_ERR_OK) {
         goto out;
     }
     if (o->brk == TDX_SYN_QE_SIG) {
@@ -774,36 +810,39 @@ static tc_err tcb_info_text(const struct tdx_synth_opts *o, struct tc_buf *b)
     e = e ? e : hexs(b, fm, 6, 1);
     e = e ? e : tc_buf_printf(b, "\",\"pceId\":\"");
     e = e ? e : hexs(b, pce, 2, 1);
-    e = e ? e : tc_buf_printf(b, "\",\"tcbType\":0,\"tcbEvaluationDataNumber\":17,"
-                                 "\"tdxModule\":{\"mrsigner\":\"");
+    e = e ? e
+          : tc_buf_printf(b, "\",\"tcbType\":0,\"tcbEvaluationDataNumber\":17,"
+                             "\"tdxModule\":{\"mrsigner\":\"");
     e = e ? e : hexs(b, zero48, 48, 1);
-    e = e ? e : tc_buf_printf(b, "\",\"attributes\":\"0000000000000000\",\"attributesMask\":"
-                                 "\"FFFFFFFFFFFFFFFF\"},\"tdxModuleIdentities\":[");
+    e = e ? e
+          : tc_buf_printf(b, "\",\"attributes\":\"0000000000000000\",\"attributesMask\":"
+                             "\"FFFFFFFFFFFFFFFF\"},\"tdxModuleIdentities\":[");
     /* TDX_03 first (as Intel lists it), then TDX_01 unless removed. */
     e = e ? e : tc_buf_printf(b, "{\"id\":\"TDX_03\",\"mrsigner\":\"");
     e = e ? e : hexs(b, zero48, 48, 1);
-    e = e ? e : tc_buf_printf(b, "\",\"attributes\":\"0000000000000000\",\"attributesMask\":"
-                                 "\"FFFFFFFFFFFFFFFF\",\"tcbLevels\":[{\"tcb\":{\"isvsvn\":3},"
-                                 "\"tcbDate\":\"2024-11-13T00:00:00Z\",\"tcbStatus\":"
-                                 "\"UpToDate\"}]}");
+    e = e ? e
+          : tc_buf_printf(b, "\",\"attributes\":\"0000000000000000\",\"attributesMask\":"
+                             "\"FFFFFFFFFFFFFFFF\",\"tcbLevels\":[{\"tcb\":{\"isvsvn\":3},"
+                             "\"tcbDate\":\"2024-11-13T00:00:00Z\",\"tcbStatus\":"
+                             "\"UpToDate\"}]}");
     if (o->brk != TDX_SYN_MODULE_NO_ID) {
         e = e ? e : tc_buf_printf(b, ",{\"id\":\"TDX_01\",\"mrsigner\":\"");
         e = e ? e : hexs(b, zero48, 48, 1);
-        e = e ? e : tc_buf_printf(
-                        b, "\",\"attributes\":\"0000000000000000\",\"attributesMask\":"
-                           "\"FFFFFFFFFFFFFFFF\",\"tcbLevels\":[{\"tcb\":{\"isvsvn\":6},"
-                           "\"tcbDate\":\"2024-03-13T00:00:00Z\",\"tcbStatus\":\"UpToDate\"},"
-                           "{\"tcb\":{\"isvsvn\":4},\"tcbDate\":\"2023-08-09T00:00:00Z\","
-                           "\"tcbStatus\":\"OutOfDate\",\"advisoryIDs\":[\"INTEL-SA-01036\"]},"
-                           "{\"tcb\":{\"isvsvn\":2},\"tcbDate\":\"2022-11-09T00:00:00Z\","
-                           "\"tcbStatus\":\"Revoked\",\"advisoryIDs\":[\"INTEL-SA-00837\"]}]}");
+        e = e ? e
+              : tc_buf_printf(b,
+                              "\",\"attributes\":\"0000000000000000\",\"attributesMask\":"
+                              "\"FFFFFFFFFFFFFFFF\",\"tcbLevels\":[{\"tcb\":{\"isvsvn\":6},"
+                              "\"tcbDate\":\"2024-03-13T00:00:00Z\",\"tcbStatus\":\"UpToDate\"},"
+                              "{\"tcb\":{\"isvsvn\":4},\"tcbDate\":\"2023-08-09T00:00:00Z\","
+                              "\"tcbStatus\":\"OutOfDate\",\"advisoryIDs\":[\"INTEL-SA-01036\"]},"
+                              "{\"tcb\":{\"isvsvn\":2},\"tcbDate\":\"2022-11-09T00:00:00Z\","
+                              "\"tcbStatus\":\"Revoked\",\"advisoryIDs\":[\"INTEL-SA-00837\"]}]}");
     }
     e = e ? e : tc_buf_printf(b, "],\"tcbLevels\":[");
     for (l = 0; l < 3 && e == TC_ERR_OK; l++) {
         static const char *const dates[3] = {"2024-03-13T00:00:00Z", "2023-08-09T00:00:00Z",
                                              "2022-11-09T00:00:00Z"};
-        const char *st = l == 0 ? (o->level0_status ? o->level0_status : "UpToDate")
-                                : "OutOfDate";
+        const char *st = l == 0 ? (o->level0_status ? o->level0_status : "UpToDate") : "OutOfDate";
 
         e = tc_buf_printf(b, "%s{\"tcb\":{", l ? "," : "");
         e = e ? e : comps(b, "sgxtcbcomponents", LV_SGX[l]);
@@ -839,12 +878,13 @@ static tc_err qe_id_text(struct tdx_synth *s, const struct tdx_synth_opts *o, st
                       o->brk == TDX_SYN_QEID_ID ? "QE" : "TD_QE", i0, i1);
     e = e ? e : hexs(b, s->qe_mrsigner, 32, 1);
     return e ? e
-             : tc_buf_printf(b, "\",\"isvprodid\":2,\"tcbLevels\":[{\"tcb\":{\"isvsvn\":8},"
-                                "\"tcbDate\":\"2024-03-13T00:00:00Z\",\"tcbStatus\":\"UpToDate\"},"
-                                "{\"tcb\":{\"isvsvn\":6},\"tcbDate\":\"2023-08-09T00:00:00Z\","
-                                "\"tcbStatus\":\"OutOfDate\",\"advisoryIDs\":[\"INTEL-SA-00615\"]},"
-                                "{\"tcb\":{\"isvsvn\":2},\"tcbDate\":\"2022-11-09T00:00:00Z\","
-                                "\"tcbStatus\":\"Revoked\",\"advisoryIDs\":[\"INTEL-SA-00477\"]}]}");
+             : tc_buf_printf(b,
+                             "\",\"isvprodid\":2,\"tcbLevels\":[{\"tcb\":{\"isvsvn\":8},"
+                             "\"tcbDate\":\"2024-03-13T00:00:00Z\",\"tcbStatus\":\"UpToDate\"},"
+                             "{\"tcb\":{\"isvsvn\":6},\"tcbDate\":\"2023-08-09T00:00:00Z\","
+                             "\"tcbStatus\":\"OutOfDate\",\"advisoryIDs\":[\"INTEL-SA-00615\"]},"
+                             "{\"tcb\":{\"isvsvn\":2},\"tcbDate\":\"2022-11-09T00:00:00Z\","
+                             "\"tcbStatus\":\"Revoked\",\"advisoryIDs\":[\"INTEL-SA-00477\"]}]}");
 }
 
 static tc_err sign_hex(EVP_PKEY *k, const struct tc_buf *text, int break_it, char out[129])
@@ -915,9 +955,8 @@ static tc_err pieces(struct tdx_synth *s, const struct tdx_synth_opts *o,
         goto out;
     }
     b.len = 0;
-    if ((e = tc_buf_printf(&b, "{\"enclaveIdentity\":%.*s,\"signature\":\"%s\"}",
-                           (int)qe_text->len, (const char *)qe_text->data, qe_sig)) !=
-            TC_ERR_OK ||
+    if ((e = tc_buf_printf(&b, "{\"enclaveIdentity\":%.*s,\"signature\":\"%s\"}", (int)qe_text->len,
+                           (const char *)qe_text->data, qe_sig)) != TC_ERR_OK ||
         (out->qe_body = take(&b)) == NULL) {
         e = e ? e : tc_fail(TC_ERR_NOMEM, "synth");
         goto out;
@@ -1003,12 +1042,10 @@ tc_err tdx_synth_collateral_json(struct tdx_synth *s, const struct tdx_synth_opt
         json_object_set_new(j, "root_ca_crl", json_string(h1)) != 0 ||
         json_object_set_new(j, "pck_crl", json_string(h2)) != 0 ||
         json_object_set_new(j, "tcb_info_issuer_chain", json_string(p.tcb_chain_pem)) != 0 ||
-        json_object_set_new(j, "tcb_info",
-                            json_stringn((const char *)t1.data, t1.len)) != 0 ||
+        json_object_set_new(j, "tcb_info", json_stringn((const char *)t1.data, t1.len)) != 0 ||
         json_object_set_new(j, "tcb_info_signature", json_string(s1)) != 0 ||
         json_object_set_new(j, "qe_identity_issuer_chain", json_string(p.tcb_chain_pem)) != 0 ||
-        json_object_set_new(j, "qe_identity", json_stringn((const char *)t2.data, t2.len)) !=
-            0 ||
+        json_object_set_new(j, "qe_identity", json_stringn((const char *)t2.data, t2.len)) != 0 ||
         json_object_set_new(j, "qe_identity_signature", json_string(s2)) != 0) {
         e = tc_fail(TC_ERR_NOMEM, "synth JSON");
         goto out;

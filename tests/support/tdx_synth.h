@@ -36,68 +36,68 @@
 enum tdx_synth_break {
     TDX_SYN_OK = 0,
     /* quote */
-    TDX_SYN_QUOTE_SIG,      /* attestation-key signature over header+body */
-    TDX_SYN_QE_SIG,         /* QE report signature (PCK key) */
-    TDX_SYN_BINDING,        /* QE REPORTDATA != SHA-256(att key || auth data) */
-    TDX_SYN_QE_VENDOR,      /* QE vendor ID not Intel's */
+    TDX_SYN_QUOTE_SIG, /* attestation-key signature over header+body */
+    TDX_SYN_QE_SIG,    /* QE report signature (PCK key) */
+    TDX_SYN_BINDING,   /* QE REPORTDATA != SHA-256(att key || auth data) */
+    TDX_SYN_QE_VENDOR, /* QE vendor ID not Intel's */
     /* PCK chain */
-    TDX_SYN_LEAF_SIG,       /* PCK leaf signature */
-    TDX_SYN_CA_SIG,         /* PCK CA signature */
-    TDX_SYN_ROOT_SIG,       /* root self-signature */
-    TDX_SYN_LEAF_EXPIRED,   /* PCK leaf notAfter before now */
-    TDX_SYN_CA_NOT_YET,     /* PCK CA notBefore after now */
-    TDX_SYN_LEAF_NOT_CA,    /* the PCK CA certificate lacks CA:TRUE */
-    TDX_SYN_LEAF_NO_EXT,    /* the PCK leaf has no SGX extension */
-    TDX_SYN_CHAIN_TWO,      /* the quote carries only leaf + root */
+    TDX_SYN_LEAF_SIG,     /* PCK leaf signature */
+    TDX_SYN_CA_SIG,       /* PCK CA signature */
+    TDX_SYN_ROOT_SIG,     /* root self-signature */
+    TDX_SYN_LEAF_EXPIRED, /* PCK leaf notAfter before now */
+    TDX_SYN_CA_NOT_YET,   /* PCK CA notBefore after now */
+    TDX_SYN_LEAF_NOT_CA,  /* the PCK CA certificate lacks CA:TRUE */
+    TDX_SYN_LEAF_NO_EXT,  /* the PCK leaf has no SGX extension */
+    TDX_SYN_CHAIN_TWO,    /* the quote carries only leaf + root */
     /* CRLs */
-    TDX_SYN_PCK_REVOKED,    /* PCK leaf listed in the PCK CRL */
-    TDX_SYN_CA_REVOKED,     /* PCK CA listed in the root CRL */
-    TDX_SYN_PCK_CRL_SIG,    /* PCK CRL signature */
-    TDX_SYN_ROOT_CRL_SIG,   /* root CRL signature */
+    TDX_SYN_PCK_REVOKED,     /* PCK leaf listed in the PCK CRL */
+    TDX_SYN_CA_REVOKED,      /* PCK CA listed in the root CRL */
+    TDX_SYN_PCK_CRL_SIG,     /* PCK CRL signature */
+    TDX_SYN_ROOT_CRL_SIG,    /* root CRL signature */
     TDX_SYN_PCK_CRL_EXPIRED, /* PCK CRL nextUpdate before now */
-    TDX_SYN_PCK_CRL_ISSUER, /* PCK CRL issued by another CA name */
+    TDX_SYN_PCK_CRL_ISSUER,  /* PCK CRL issued by another CA name */
     /* TCB info */
-    TDX_SYN_TCB_SIG,        /* TCB info signature */
-    TDX_SYN_TCB_EXPIRED,    /* TCB info nextUpdate before now */
-    TDX_SYN_TCB_NOT_YET,    /* TCB info issueDate after now */
-    TDX_SYN_TCB_FMSPC,      /* TCB info for another FMSPC */
-    TDX_SYN_TCB_PCEID,      /* TCB info for another PCE-ID */
-    TDX_SYN_TCB_ID_SGX,     /* an SGX TCB info (id "SGX", version 3) */
-    TDX_SYN_SIGNER_EXPIRED, /* TCB signing certificate expired */
-    TDX_SYN_SIGNER_REVOKED, /* TCB signing certificate listed in the root CRL */
-    TDX_SYN_SIGNER_SIG,     /* TCB signing certificate signature */
+    TDX_SYN_TCB_SIG,           /* TCB info signature */
+    TDX_SYN_TCB_EXPIRED,       /* TCB info nextUpdate before now */
+    TDX_SYN_TCB_NOT_YET,       /* TCB info issueDate after now */
+    TDX_SYN_TCB_FMSPC,         /* TCB info for another FMSPC */
+    TDX_SYN_TCB_PCEID,         /* TCB info for another PCE-ID */
+    TDX_SYN_TCB_ID_SGX,        /* an SGX TCB info (id "SGX", version 3) */
+    TDX_SYN_SIGNER_EXPIRED,    /* TCB signing certificate expired */
+    TDX_SYN_SIGNER_REVOKED,    /* TCB signing certificate listed in the root CRL */
+    TDX_SYN_SIGNER_SIG,        /* TCB signing certificate signature */
     TDX_SYN_SIGNER_OTHER_ROOT, /* TCB signing chain under an unpinned root */
-    TDX_SYN_NO_TCB_LEVEL,   /* PCK SGX components below every level */
-    TDX_SYN_NO_TDX_LEVEL,   /* TEE_TCB_SVN below every level's TDX components */
+    TDX_SYN_NO_TCB_LEVEL,      /* PCK SGX components below every level */
+    TDX_SYN_NO_TDX_LEVEL,      /* TEE_TCB_SVN below every level's TDX components */
     /* TDX module identity */
     TDX_SYN_MODULE_MRSIGNER, /* MRSIGNERSEAM differs from the identity */
-    TDX_SYN_MODULE_NO_ID,   /* no TDX_01 identity in the TCB info */
-    TDX_SYN_MODULE_ATTR,    /* SEAMATTRIBUTES differ */
-    TDX_SYN_MODULE_LOW,     /* module ISVSVN below every module level */
+    TDX_SYN_MODULE_NO_ID,    /* no TDX_01 identity in the TCB info */
+    TDX_SYN_MODULE_ATTR,     /* SEAMATTRIBUTES differ */
+    TDX_SYN_MODULE_LOW,      /* module ISVSVN below every module level */
     /* QE identity */
-    TDX_SYN_QEID_SIG,       /* QE identity signature */
-    TDX_SYN_QEID_EXPIRED,   /* QE identity nextUpdate before now */
-    TDX_SYN_QEID_MRSIGNER,  /* QE MRSIGNER differs */
-    TDX_SYN_QEID_PRODID,    /* QE ISVPRODID differs */
-    TDX_SYN_QEID_MISC,      /* MISCSELECT differs under the mask */
-    TDX_SYN_QEID_ATTR,      /* ATTRIBUTES differ under the mask */
-    TDX_SYN_QEID_ID,        /* an SGX "QE" identity instead of "TD_QE" */
-    TDX_SYN_QEID_LOW,       /* QE ISVSVN below every level */
+    TDX_SYN_QEID_SIG,      /* QE identity signature */
+    TDX_SYN_QEID_EXPIRED,  /* QE identity nextUpdate before now */
+    TDX_SYN_QEID_MRSIGNER, /* QE MRSIGNER differs */
+    TDX_SYN_QEID_PRODID,   /* QE ISVPRODID differs */
+    TDX_SYN_QEID_MISC,     /* MISCSELECT differs under the mask */
+    TDX_SYN_QEID_ATTR,     /* ATTRIBUTES differ under the mask */
+    TDX_SYN_QEID_ID,       /* an SGX "QE" identity instead of "TD_QE" */
+    TDX_SYN_QEID_LOW,      /* QE ISVSVN below every level */
     TDX_SYN_BREAK_COUNT_
 };
 
 struct tdx_synth_opts {
-    int version;    /* 4 (default) or 5 */
-    int body_type;  /* v5 only: 2 or 3 (default 3) */
-    const uint8_t *report_data; /* 64 bytes, or NULL for zeros */
-    const uint8_t *mrtd;        /* 48 bytes, or NULL for a fixed test value */
-    const uint8_t *rtmr[4];     /* 48 bytes each, or NULL for zeros */
-    int debug;                  /* set TDATTRIBUTES.DEBUG */
-    const uint8_t *tee_tcb_svn; /* 16 bytes, or NULL for 06 01 03 00.. (TDX 1.5 module v1) */
+    int version;                 /* 4 (default) or 5 */
+    int body_type;               /* v5 only: 2 or 3 (default 3) */
+    const uint8_t *report_data;  /* 64 bytes, or NULL for zeros */
+    const uint8_t *mrtd;         /* 48 bytes, or NULL for a fixed test value */
+    const uint8_t *rtmr[4];      /* 48 bytes each, or NULL for zeros */
+    int debug;                   /* set TDATTRIBUTES.DEBUG */
+    const uint8_t *tee_tcb_svn;  /* 16 bytes, or NULL for 06 01 03 00.. (TDX 1.5 module v1) */
     const uint8_t *tee_tcb_svn2; /* v5 body 3: 16 bytes, or NULL for = tee_tcb_svn */
-    const uint8_t *pck_svn;     /* 16 SGX component SVNs in the PCK, or NULL (level 0's) */
-    uint16_t qe_isvsvn;         /* 0: 8 (UpToDate); 6: OutOfDate; 3: Revoked */
-    const char *level0_status;  /* status of the top TCB level (default "UpToDate") */
+    const uint8_t *pck_svn;      /* 16 SGX component SVNs in the PCK, or NULL (level 0's) */
+    uint16_t qe_isvsvn;          /* 0: 8 (UpToDate); 6: OutOfDate; 3: Revoked */
+    const char *level0_status;   /* status of the top TCB level (default "UpToDate") */
     enum tdx_synth_break brk;
 };
 
@@ -122,9 +122,9 @@ TC_MUST_USE tc_err tdx_synth_collateral_dir(struct tdx_synth *s, const struct td
                                             const char *dir);
 /* The raw pieces of the collateral (for tests of a single piece); any may be NULL. */
 struct tdx_synth_pieces {
-    char *tcb_body;        /* {"tcbInfo":...,"signature":"..."} */
-    char *qe_body;         /* {"enclaveIdentity":...,"signature":"..."} */
-    char *tcb_chain_pem;   /* TCB signing cert, root */
+    char *tcb_body;          /* {"tcbInfo":...,"signature":"..."} */
+    char *qe_body;           /* {"enclaveIdentity":...,"signature":"..."} */
+    char *tcb_chain_pem;     /* TCB signing cert, root */
     char *pck_crl_chain_pem; /* PCK CA, root */
     uint8_t *pck_crl_der;
     size_t pck_crl_len;

@@ -85,8 +85,7 @@ static void test_ccel_cos(void)
                 tc_evlog_free(&l2);
             }
         }
-        CHECK(bad == 0, "truncations of the CC log: truncated or a valid prefix (%zu other)",
-              bad);
+        CHECK(bad == 0, "truncations of the CC log: truncated or a valid prefix (%zu other)", bad);
     }
     tc_evlog_free(&log);
 out:
@@ -123,8 +122,7 @@ static void put16(struct lb *l, uint16_t v)
 }
 
 /* Spec ID Event03 header with the given algorithms. */
-static void header(struct lb *l, uint32_t index, const uint16_t *algs, const uint16_t *sizes,
-                   int n)
+static void header(struct lb *l, uint32_t index, const uint16_t *algs, const uint16_t *sizes, int n)
 {
     uint8_t zero[20] = {0};
     int i;
@@ -134,7 +132,7 @@ static void header(struct lb *l, uint32_t index, const uint16_t *algs, const uin
     put(l, zero, 20);
     put32(l, (uint32_t)(16 + 4 + 4 + 4 + 4 * n + 1));
     put(l, "Spec ID Event03", 16);
-    put32(l, 0);        /* platform class */
+    put32(l, 0);           /* platform class */
     put(l, "\0\2\0\2", 4); /* minor 0, major 2, errata 0, uintn 2 */
     put32(l, (uint32_t)n);
     for (i = 0; i < n; i++) {
@@ -258,8 +256,7 @@ static void test_synthetic_tpm(void)
           "synthetic two-bank TPM log parses");
     CHECK(tc_evlog_replay(&log, TC_EVLOG_TPM, &r) == TC_ERR_OK && r.n_banks == 2 &&
               memcmp(r.bank[0].pcr[0], p0_1, 20) == 0 &&
-              memcmp(r.bank[1].pcr[0], p0_256, 32) == 0 &&
-              memcmp(r.bank[1].pcr[7], p7, 32) == 0,
+              memcmp(r.bank[1].pcr[0], p0_256, 32) == 0 && memcmp(r.bank[1].pcr[7], p7, 32) == 0,
           "TPM replay: StartupLocality 3, SHA-1 and SHA-256 banks match");
     CHECK(tc_evlog_replay(&log, TC_EVLOG_CC, &r) == TC_ERR_MALFORMED,
           "a TPM log (PCR 0, no SHA-384) is refused as a CC log");

@@ -121,8 +121,8 @@ static void test_synthetic(void)
     uint8_t got[48], want[48], other[48];
 
     build(img, SECS, NSECS);
-    CHECK(tc_tdvf_metadata_parse(img, IMG, &m) == TC_ERR_OK && m.n == NSECS &&
-              m.offset == META && m.s[5].raw_size == 0x800,
+    CHECK(tc_tdvf_metadata_parse(img, IMG, &m) == TC_ERR_OK && m.n == NSECS && m.offset == META &&
+              m.s[5].raw_size == 0x800,
           "synthetic TDVF metadata parses");
     expected(img, SECS, NSECS, 0, want);
     CHECK(tc_tdx_mrtd(img, IMG, TC_TDX_MRTD_PER_PAGE, got) == TC_ERR_OK &&
@@ -215,8 +215,8 @@ static void test_ovmf(void)
         return;
     }
     i = tc_tdvf_metadata_parse(fw, len, &m) == TC_ERR_OK;
-    CHECK(i && m.n >= 2 &&
-              m.s[0].type == TC_TDVF_BFV && (m.s[0].attributes & TC_TDVF_ATTR_MR_EXTEND),
+    CHECK(i && m.n >= 2 && m.s[0].type == TC_TDVF_BFV &&
+              (m.s[0].attributes & TC_TDVF_ATTR_MR_EXTEND),
           "Debian OVMF.fd carries TDVF metadata (%zu sections, BFV extended)", m.n);
     for (i = 0; i < 2; i++) {
         FILE *p;
@@ -226,8 +226,7 @@ static void test_ovmf(void)
             continue;
         }
         tc_hex_encode(mrtd, 48, hex);
-        snprintf(cmd, sizeof(cmd), "python3 tests/support/tdx_mrtd.py %s %s 2>&1", path,
-                 orders[i]);
+        snprintf(cmd, sizeof(cmd), "python3 tests/support/tdx_mrtd.py %s %s 2>&1", path, orders[i]);
         p = popen(cmd, "r");
         line[0] = '\0';
         if (p == NULL || fgets(line, sizeof(line), p) == NULL) {

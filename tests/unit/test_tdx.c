@@ -67,12 +67,13 @@ struct field_case {
 
 static const struct field_case FIELD[] = {
     /* go-tdx-guest: SPR E4 production v4 quote */
-    {"SPR v4 without collateral (upstream 2023-07-01)", "tdx/go-tdx-guest/tdx_prod_quote_SPR_E4.dat",
-     C_NONE, NULL, "2023-07-01T00:00:00Z", 0, ACCEPT, 0, -1},
+    {"SPR v4 without collateral (upstream 2023-07-01)",
+     "tdx/go-tdx-guest/tdx_prod_quote_SPR_E4.dat", C_NONE, NULL, "2023-07-01T00:00:00Z", 0, ACCEPT,
+     0, -1},
     {"SPR v4 at the PCK leaf's last second", "tdx/go-tdx-guest/tdx_prod_quote_SPR_E4.dat", C_NONE,
      NULL, "2029-09-20T13:20:30Z", 0, ACCEPT, 0, -1},
-    {"SPR v4 after the PCK leaf expired", "tdx/go-tdx-guest/tdx_prod_quote_SPR_E4.dat", C_NONE, NULL,
-     "2029-09-20T13:20:31Z", 0, "pck.chain.validity", TC_ERR_EXPIRED, -1},
+    {"SPR v4 after the PCK leaf expired", "tdx/go-tdx-guest/tdx_prod_quote_SPR_E4.dat", C_NONE,
+     NULL, "2029-09-20T13:20:31Z", 0, "pck.chain.validity", TC_ERR_EXPIRED, -1},
     {"SPR v4 in 2053 (upstream: certificate has expired)",
      "tdx/go-tdx-guest/tdx_prod_quote_SPR_E4.dat", C_NONE, NULL, "2053-01-01T00:00:00Z", 0,
      "pck.chain.validity", TC_ERR_EXPIRED, -1},
@@ -221,29 +222,38 @@ out:
 
 static void test_field(void)
 {
-    static const char *const go[] = {
-        "tcb_info.json", "tdx/go-tdx-guest/sample_tcbInfo_response",
-        "qe_identity.json", "tdx/go-tdx-guest/sample_qeIdentity_response",
-        "tcb_signing_chain.pem", "tdx/go-tdx-guest/tcbInfoIssuerChain.pem",
-        "qe_identity_chain.pem", "tdx/go-tdx-guest/qeIdentityIssuerChain.pem",
-        "pck_crl.der", "tdx/go-tdx-guest/pckcrl",
-        "root_crl.der", "tdx/go-tdx-guest/rootcrl.der",
-        "pck_crl_chain.pem", "tdx/go-tdx-guest/pckCrlIssuerChain.pem",
-        NULL};
+    static const char *const go[] = {"tcb_info.json",
+                                     "tdx/go-tdx-guest/sample_tcbInfo_response",
+                                     "qe_identity.json",
+                                     "tdx/go-tdx-guest/sample_qeIdentity_response",
+                                     "tcb_signing_chain.pem",
+                                     "tdx/go-tdx-guest/tcbInfoIssuerChain.pem",
+                                     "qe_identity_chain.pem",
+                                     "tdx/go-tdx-guest/qeIdentityIssuerChain.pem",
+                                     "pck_crl.der",
+                                     "tdx/go-tdx-guest/pckcrl",
+                                     "root_crl.der",
+                                     "tdx/go-tdx-guest/rootcrl.der",
+                                     "pck_crl_chain.pem",
+                                     "tdx/go-tdx-guest/pckCrlIssuerChain.pem",
+                                     NULL};
     static const char *const v5renewed[] = {
         "tcb_info.json", "tdx/go-tdx-guest/sample_tcbinfo_response_v5", "tcb_signing_chain.pem",
         "tdx/dcap-qvl/split/tdx_quote_outdated/tcb_info_issuer_chain.pem", NULL};
-    static const char *const v5old[] = {"tcb_info.json",
-                                        "tdx/go-tdx-guest/sample_tcbinfo_response_v5",
-                                        "tcb_signing_chain.pem",
-                                        "tdx/go-tdx-guest/tcbInfoIssuerChain.pem", NULL};
-    static const char *const qvl[] = {
-        "tcb_info.json", "tdx/intel-qvl-sampleData/tdx/tcbInfo.json",
-        "qe_identity.json", "tdx/intel-qvl-sampleData/tdx/qeIdentity.json",
-        "tcb_signing_chain.pem", "tdx/intel-qvl-sampleData/tdx/tcbSignChain.pem",
-        "root_crl.der", "tdx/intel-qvl-sampleData/tdx/rootCaCrl.der",
-        "pck_crl.der", "tdx/intel-qvl-sampleData/tdx/intermediateCaCrl.der",
-        NULL};
+    static const char *const v5old[] = {
+        "tcb_info.json", "tdx/go-tdx-guest/sample_tcbinfo_response_v5", "tcb_signing_chain.pem",
+        "tdx/go-tdx-guest/tcbInfoIssuerChain.pem", NULL};
+    static const char *const qvl[] = {"tcb_info.json",
+                                      "tdx/intel-qvl-sampleData/tdx/tcbInfo.json",
+                                      "qe_identity.json",
+                                      "tdx/intel-qvl-sampleData/tdx/qeIdentity.json",
+                                      "tcb_signing_chain.pem",
+                                      "tdx/intel-qvl-sampleData/tdx/tcbSignChain.pem",
+                                      "root_crl.der",
+                                      "tdx/intel-qvl-sampleData/tdx/rootCaCrl.der",
+                                      "pck_crl.der",
+                                      "tdx/intel-qvl-sampleData/tdx/intermediateCaCrl.der",
+                                      NULL};
     size_t i;
 
     if (!make_dir("go", go) || !make_dir("v5renewed", v5renewed) || !make_dir("v5old", v5old) ||
@@ -299,10 +309,12 @@ static void test_field(void)
                       check_passed(&v, "crl.pck.signature") &&
                       check_passed(&v, "crl.pck.revocation") &&
                       check_passed(&v, "crl.root.signature") &&
-                      check_passed(&v, "qe_identity.tcb") && res.qe_status == TC_TDX_TCB_UP_TO_DATE &&
+                      check_passed(&v, "qe_identity.tcb") &&
+                      res.qe_status == TC_TDX_TCB_UP_TO_DATE &&
                       memcmp(res.fmspc, "\x50\x80\x6f\x00\x00\x00", 6) == 0,
                   "SPR with collateral: collateral signatures, CRLs, QE identity all good");
-            CHECK(strstr(find_check(&v, "tcb.level")->detail, "no matching TCB level found") != NULL,
+            CHECK(strstr(find_check(&v, "tcb.level")->detail, "no matching TCB level found") !=
+                      NULL,
                   "SPR: the verdict says 'no matching TCB level found'");
         }
         if (i == 9) {
@@ -319,8 +331,7 @@ static void test_field(void)
                   "cross bundle: level 2024-11-13, module UpToDate, QE UpToDate");
         }
         if (i == 13) {
-            CHECK(strstr(find_check(&v, "tcb.level")->detail, "SGX component 7: PCK 3 < 5") !=
-                      NULL,
+            CHECK(strstr(find_check(&v, "tcb.level")->detail, "SGX component 7: PCK 3 < 5") != NULL,
                   "v5 outdated: the verdict names SGX component 7 (3 < 5): %s",
                   find_check(&v, "tcb.level")->detail);
         }
@@ -461,8 +472,8 @@ static void test_parser(void)
         return;
     }
     CHECK_OK(tc_tdx_quote_parse(q, len, &quote), "v5 sample parses");
-    CHECK(quote.version == 5 && quote.body_type == 3 && quote.body_size == 648 &&
-              quote.td.is_v15 && quote.trailing == 0 && quote.signed_len == 48 + 6 + 648 &&
+    CHECK(quote.version == 5 && quote.body_type == 3 && quote.body_size == 648 && quote.td.is_v15 &&
+              quote.trailing == 0 && quote.signed_len == 48 + 6 + 648 &&
               memcmp(quote.td.tee_tcb_svn, "\x0b\x01\x04", 3) == 0 &&
               memcmp(quote.td.tee_tcb_svn2, "\x0d\x01\x04", 3) == 0 && quote.pck_cert_type == 5,
           "v5 fields: body 3, 648 bytes, TEE_TCB_SVN 0b0104, TEE_TCB_SVN2 0d0104");
@@ -471,8 +482,9 @@ static void test_parser(void)
 
         bad += e != TC_ERR_TRUNCATED && e != TC_ERR_MALFORMED;
     }
-    CHECK(bad == 0, "every truncation of the v5 quote is refused as truncated/malformed (%zu "
-                    "other)",
+    CHECK(bad == 0,
+          "every truncation of the v5 quote is refused as truncated/malformed (%zu "
+          "other)",
           bad);
     c = malloc(len + 10);
     memcpy(c, q, len);

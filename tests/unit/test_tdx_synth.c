@@ -104,8 +104,8 @@ static void test_baseline(void)
         CHECK(x.e == TC_ERR_OK && tc_verdict_ok(&x.v) && x.r.tcb_evaluated &&
                   x.r.tcb_status == TC_TDX_TCB_UP_TO_DATE && !x.r.root_is_intel &&
                   tc_verdict_count(&x.v, TC_CHECK_INFO) == 0,
-              "synth v%d body %d: accepted, UpToDate, nothing skipped (%s)", o.version,
-              o.body_type, tc_verdict_summary(&x.v, buf, sizeof(buf)));
+              "synth v%d body %d: accepted, UpToDate, nothing skipped (%s)", o.version, o.body_type,
+              tc_verdict_summary(&x.v, buf, sizeof(buf)));
         CHECK(x.q.version == o.version && x.q.td.is_v15 == (o.body_type == 3),
               "synth v%d body %d: parsed back", o.version, o.body_type);
         run_free(&x);
@@ -227,29 +227,27 @@ static const struct tcb_case TCB[] = {
      TC_TDX_TCB_SW_HARDENING_NEEDED, "INTEL-SA-01999"},
     {"top level ConfigurationNeeded", 4, 0, "ConfigurationNeeded", NULL, NULL, NULL, 0,
      TC_TDX_TCB_CONFIGURATION_NEEDED, "INTEL-SA-01999"},
-    {"top level ConfigurationAndSWHardeningNeeded", 5, 3, "ConfigurationAndSWHardeningNeeded",
-     NULL, NULL, NULL, 0, TC_TDX_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED, NULL},
-    {"top level OutOfDate", 4, 0, "OutOfDate", NULL, NULL, NULL, 0, TC_TDX_TCB_OUT_OF_DATE,
-     NULL},
+    {"top level ConfigurationAndSWHardeningNeeded", 5, 3, "ConfigurationAndSWHardeningNeeded", NULL,
+     NULL, NULL, 0, TC_TDX_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED, NULL},
+    {"top level OutOfDate", 4, 0, "OutOfDate", NULL, NULL, NULL, 0, TC_TDX_TCB_OUT_OF_DATE, NULL},
     {"top level Revoked", 4, 0, "Revoked", NULL, NULL, NULL, 0, TC_TDX_TCB_REVOKED, NULL},
     {"platform meets only level 2 (OutOfDate)", 4, 0, NULL, SVN_L1, NULL, NULL, 0,
      TC_TDX_TCB_OUT_OF_DATE, "INTEL-SA-02999"},
-    {"QE OutOfDate merges into OutOfDate", 4, 0, NULL, NULL, NULL, NULL, 6,
-     TC_TDX_TCB_OUT_OF_DATE, "INTEL-SA-00615"},
+    {"QE OutOfDate merges into OutOfDate", 4, 0, NULL, NULL, NULL, NULL, 6, TC_TDX_TCB_OUT_OF_DATE,
+     "INTEL-SA-00615"},
     {"QE OutOfDate + ConfigurationNeeded = OutOfDateConfigurationNeeded", 4, 0,
-     "ConfigurationNeeded", NULL, NULL, NULL, 6, TC_TDX_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED,
-     NULL},
+     "ConfigurationNeeded", NULL, NULL, NULL, 6, TC_TDX_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED, NULL},
     {"QE Revoked", 4, 0, NULL, NULL, NULL, NULL, 3, TC_TDX_TCB_REVOKED, "INTEL-SA-00477"},
     {"TDX module TDX_01 isvsvn 4: OutOfDate", 4, 0, NULL, NULL, TEE_MOD4, NULL, 0,
      TC_TDX_TCB_OUT_OF_DATE, "INTEL-SA-01036"},
-    {"TDX module TDX_01 isvsvn 2: Revoked", 4, 0, NULL, NULL, TEE_MOD2, NULL, 0,
-     TC_TDX_TCB_REVOKED, NULL},
-    {"module OutOfDate + ConfigurationNeeded", 4, 0, "ConfigurationNeeded", NULL, TEE_MOD4, NULL,
-     0, TC_TDX_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED, NULL},
+    {"TDX module TDX_01 isvsvn 2: Revoked", 4, 0, NULL, NULL, TEE_MOD2, NULL, 0, TC_TDX_TCB_REVOKED,
+     NULL},
+    {"module OutOfDate + ConfigurationNeeded", 4, 0, "ConfigurationNeeded", NULL, TEE_MOD4, NULL, 0,
+     TC_TDX_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED, NULL},
     {"TD relaunch: module OutOfDate, TEE_TCB_SVN2 meets TDX_01's latest", 5, 3, NULL, NULL,
      TEE_MOD4, TEE_MOD6, 0, TC_TDX_TCB_TD_RELAUNCH_ADVISED, NULL},
-    {"TD relaunch + ConfigurationNeeded", 5, 3, "ConfigurationNeeded", NULL, TEE_MOD4, TEE_MOD6,
-     0, TC_TDX_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED, NULL},
+    {"TD relaunch + ConfigurationNeeded", 5, 3, "ConfigurationNeeded", NULL, TEE_MOD4, TEE_MOD6, 0,
+     TC_TDX_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED, NULL},
     {"no relaunch: TEE_TCB_SVN2 = TEE_TCB_SVN (still OutOfDate)", 5, 3, NULL, NULL, TEE_MOD4,
      TEE_MOD4, 0, TC_TDX_TCB_OUT_OF_DATE, NULL},
     {"no relaunch when the QE is OutOfDate", 5, 3, NULL, NULL, TEE_MOD4, TEE_MOD6, 6,
@@ -293,8 +291,7 @@ static void test_tcb_matrix(void)
               tc_tdx_tcb_status_name(t->want), tc_tdx_tcb_status_name(x.r.tcb_status));
         /* The default accepted set is UpToDate alone. */
         CHECK((t->want == TC_TDX_TCB_UP_TO_DATE) == (x.e == TC_ERR_OK) &&
-                  (t->want == TC_TDX_TCB_UP_TO_DATE ||
-                   strcmp(first_fail(&x), "tcb.status") == 0),
+                  (t->want == TC_TDX_TCB_UP_TO_DATE || strcmp(first_fail(&x), "tcb.status") == 0),
               "TCB %s: %s by default (%s)", t->what,
               t->want == TC_TDX_TCB_UP_TO_DATE ? "accepted" : "refused",
               tc_verdict_summary(&x.v, buf, sizeof(buf)));
@@ -396,7 +393,8 @@ static void test_raw_bytes(void)
     char *body = NULL, *sp;
 
     memset(&o, 0, sizeof(o));
-    if (tdx_synth_pieces(S, &o, &p) != TC_ERR_OK || tdx_synth_quote(S, &o, &raw, &len) != TC_ERR_OK ||
+    if (tdx_synth_pieces(S, &o, &p) != TC_ERR_OK ||
+        tdx_synth_quote(S, &o, &raw, &len) != TC_ERR_OK ||
         tc_tdx_quote_parse(raw, len, &q) != TC_ERR_OK) {
         CHECK(0, "raw bytes: made");
         free(raw);
@@ -413,8 +411,8 @@ static void test_raw_bytes(void)
              p.tcb_body, sp + 12);
     CHECK_OK(tdx_json_member_span(body, strlen(body), "tcbInfo", &off, &sl),
              "span of tcbInfo found");
-    CHECK(sl == strlen(p.tcb_body) - strlen("{\"tcbInfo\":") - strlen(sp) &&
-              body[off] == '{' && body[off + sl - 1] == '}',
+    CHECK(sl == strlen(p.tcb_body) - strlen("{\"tcbInfo\":") - strlen(sp) && body[off] == '{' &&
+              body[off + sl - 1] == '}',
           "the span is exactly the tcbInfo object text");
     if (tdx_collateral_new(&c) == TC_ERR_OK) {
         CHECK(tdx_collateral_set_doc(c, 0, body, strlen(body), NULL) == TC_ERR_OK &&
@@ -430,7 +428,8 @@ static void test_raw_bytes(void)
         tc_tdx_collateral_free(c);
     }
     /* Same JSON meaning, different bytes inside the value: the signature fails. */
-    snprintf(body, strlen(p.tcb_body) + 8, "{\"tcbInfo\":{ %s", p.tcb_body + strlen("{\"tcbInfo\":{"));
+    snprintf(body, strlen(p.tcb_body) + 8, "{\"tcbInfo\":{ %s",
+             p.tcb_body + strlen("{\"tcbInfo\":{"));
     if (tdx_collateral_new(&c) == TC_ERR_OK) {
         CHECK(tdx_collateral_set_doc(c, 0, body, strlen(body), NULL) == TC_ERR_OK &&
                   tdx_collateral_set_chain(c, TDX_CHAIN_TCB, (const uint8_t *)p.tcb_chain_pem,
@@ -448,9 +447,14 @@ static void test_raw_bytes(void)
     /* The span finder refuses ambiguity. */
     {
         static const char *const bad[] = {
-            "{\"tcbInfo\":{},\"tcbInfo\":{}}", "{\"tcb\\u0049nfo\":{}}", "{\"tcbInfo\":{}} x",
-            "{\"tcbInfo\":{\"a\":\"\x01\"}}", "{\"tcbInfo\":{\"a\":[1,2}}", "[{\"tcbInfo\":{}}]",
-            "{\"tcbInfo\":", "{\"tcbInfo\" {}}",
+            "{\"tcbInfo\":{},\"tcbInfo\":{}}",
+            "{\"tcb\\u0049nfo\":{}}",
+            "{\"tcbInfo\":{}} x",
+            "{\"tcbInfo\":{\"a\":\"\x01\"}}",
+            "{\"tcbInfo\":{\"a\":[1,2}}",
+            "[{\"tcbInfo\":{}}]",
+            "{\"tcbInfo\":",
+            "{\"tcbInfo\" {}}",
         };
         size_t i;
 
@@ -474,7 +478,10 @@ static void test_collateral_json_negatives(void)
 {
     struct tc_tdx_collateral *c = NULL;
     static const char *const bad[] = {
-        "", "[]", "{}", "{\"tcb_info\":\"{}\"}",
+        "",
+        "[]",
+        "{}",
+        "{\"tcb_info\":\"{}\"}",
         "{\"tcb_info\":\"{}\",\"tcb_info_signature\":\"00\"}",
         "{\"tcb_info\":1}",
         "{\"tcb_info\":\"{\\\"tcbInfo\\\":{}}\"}",
@@ -534,8 +541,7 @@ static void test_policy(void)
         {"{\"accepted_tcb_statuses\":[\"UpToDate\"]}", 1, NULL},
         {"{\"accepted_tcb_statuses\":[\"OutOfDate\"]}", 0, "policy.tcb_status"},
         {"{\"min_tee_tcb_svn\":\"06010300000000000000000000000000\"}", 1, NULL},
-        {"{\"min_tee_tcb_svn\":\"06010400000000000000000000000000\"}", 0,
-         "policy.min_tee_tcb_svn"},
+        {"{\"min_tee_tcb_svn\":\"06010400000000000000000000000000\"}", 0, "policy.min_tee_tcb_svn"},
         {"{\"xfam\":\"e702060000000000\"}", 1, NULL},
         {"{\"td_attributes\":\"0000000000000000\",\"td_attributes_mask\":\"0100000000000000\"}", 1,
          NULL},
@@ -597,8 +603,7 @@ static void test_policy(void)
               "accepted_tcb_statuses without a TCB result: refused");
         tc_verdict_free(&v);
         json_decref(p);
-        p = json_loads("{\"accepted_tcb_statuses\":[\"UpToDate\"],\"require_tcb\":false}", 0,
-                       &je);
+        p = json_loads("{\"accepted_tcb_statuses\":[\"UpToDate\"],\"require_tcb\":false}", 0, &je);
         tc_verdict_init(&v);
         CHECK(tc_tdx_appraise(&x.q, NULL, p, &v) == TC_ERR_OK,
               "require_tcb false: the missing TCB result is skipped");
@@ -626,8 +631,7 @@ static void test_policy(void)
                   bad[i]);
             json_decref(p);
         }
-        p = json_loads("{\"accepted_tcb_statuses\":[\"UpToDate\",\"SWHardeningNeeded\"]}", 0,
-                       &je);
+        p = json_loads("{\"accepted_tcb_statuses\":[\"UpToDate\",\"SWHardeningNeeded\"]}", 0, &je);
         CHECK(tc_tdx_policy_tcb_mask(p, &mask) == TC_ERR_OK &&
                   mask == (TC_TDX_TCB_BIT(TC_TDX_TCB_UP_TO_DATE) |
                            TC_TDX_TCB_BIT(TC_TDX_TCB_SW_HARDENING_NEEDED)),

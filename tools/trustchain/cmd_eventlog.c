@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `trustchain eventlog replay FILE [--ccel TABLE]`: RTMR / PCR values a TCG or CC event log implies. */
+/* `trustchain eventlog replay FILE [--ccel TABLE]`: RTMR / PCR values a TCG or CC event log
+ * implies. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,11 +120,14 @@ static int replay(const char *path, const char *ccel_path, const char *kind_s,
     } else {
         if (ccel_path != NULL) {
             printf("CCEL: CC type %u (%s), subtype %u, log area 0x%llx bytes at 0x%llx\n",
-                   ccel.cc_type, ccel.cc_type == 2 ? "TDX" : ccel.cc_type == 1 ? "SEV" : "?",
+                   ccel.cc_type,
+                   ccel.cc_type == 2   ? "TDX"
+                   : ccel.cc_type == 1 ? "SEV"
+                                       : "?",
                    ccel.cc_subtype, (unsigned long long)ccel.laml, (unsigned long long)ccel.lasa);
         }
-        printf("%s log, %zu events, %zu bytes", log.crypto_agile ? "crypto-agile" : "SHA-1",
-               log.n, log.end);
+        printf("%s log, %zu events, %zu bytes", log.crypto_agile ? "crypto-agile" : "SHA-1", log.n,
+               log.end);
         for (i = 0; i < log.n_algs; i++) {
             printf("%s%s", i ? "," : " (", tc_tpm_alg_name(log.algs[i].id));
         }
@@ -133,10 +137,10 @@ static int replay(const char *path, const char *ccel_path, const char *kind_s,
 
             tc_evlog_describe(ev, desc, sizeof(desc));
             if (kind == TC_EVLOG_CC) {
-                printf("%4zu  %-5s", i + 1, ev->index >= 1 && ev->index <= 4
-                                                ? (const char *[]){"RTMR0", "RTMR1", "RTMR2",
-                                                                   "RTMR3"}[ev->index - 1]
-                                                : "-");
+                printf("%4zu  %-5s", i + 1,
+                       ev->index >= 1 && ev->index <= 4
+                           ? (const char *[]){"RTMR0", "RTMR1", "RTMR2", "RTMR3"}[ev->index - 1]
+                           : "-");
             } else {
                 printf("%4zu  PCR%-2u", i + 1, ev->index);
             }
@@ -145,9 +149,9 @@ static int replay(const char *path, const char *ccel_path, const char *kind_s,
         if (kind == TC_EVLOG_CC) {
             for (i = 0; i < 4; i++) {
                 printf("RTMR%zu %s%s\n", i, tc_hex_encode(rp->rtmr[i], 48, hex),
-                       quote_path == NULL                               ? ""
+                       quote_path == NULL                           ? ""
                        : memcmp(rp->rtmr[i], q.td.rtmr[i], 48) == 0 ? "  (= quote)"
-                                                                        : "  (quote differs)");
+                                                                    : "  (quote differs)");
             }
         } else {
             size_t b;

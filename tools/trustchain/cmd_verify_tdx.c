@@ -161,8 +161,20 @@ static tc_err parse_accept(const char *s, uint32_t *mask)
 
 int cmd_verify_tdx(int argc, char **argv)
 {
-    enum { O_QUOTE = 256, O_COLL, O_DIR, O_AT, O_POLICY, O_OFFLINE, O_JSON, O_PCS, O_CACHE,
-           O_ROOT, O_ACCEPT, O_REQCOLL };
+    enum {
+        O_QUOTE = 256,
+        O_COLL,
+        O_DIR,
+        O_AT,
+        O_POLICY,
+        O_OFFLINE,
+        O_JSON,
+        O_PCS,
+        O_CACHE,
+        O_ROOT,
+        O_ACCEPT,
+        O_REQCOLL
+    };
     static const struct option opts[] = {
         {"quote", required_argument, NULL, O_QUOTE},
         {"collateral", required_argument, NULL, O_COLL},

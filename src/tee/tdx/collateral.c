@@ -430,8 +430,7 @@ tc_err tdx_tcb_info_parse(json_t *o, struct tdx_tcb_info *t)
     }
     lv = json_object_get(o, "tcbLevels");
     if (!json_is_array(lv) || json_array_size(lv) == 0 || json_array_size(lv) > TDX_LEVELS_MAX) {
-        e = tc_fail(TC_ERR_JSON, "\"tcbLevels\" missing, empty or longer than %d",
-                    TDX_LEVELS_MAX);
+        e = tc_fail(TC_ERR_JSON, "\"tcbLevels\" missing, empty or longer than %d", TDX_LEVELS_MAX);
         goto fail;
     }
     t->lv = calloc(json_array_size(lv), sizeof(*t->lv));
@@ -688,8 +687,7 @@ fail:
     return e;
 }
 
-tc_err tdx_collateral_set_chain(struct tc_tdx_collateral *c, int which, const uint8_t *p,
-                                size_t n)
+tc_err tdx_collateral_set_chain(struct tc_tdx_collateral *c, int which, const uint8_t *p, size_t n)
 {
     struct tdx_chain *ch = which == TDX_CHAIN_TCB  ? &c->tcb_chain
                            : which == TDX_CHAIN_QE ? &c->qe_chain
@@ -814,8 +812,7 @@ static tc_err json_opt_string(json_t *root, const char *k, const char **s, size_
     return TC_ERR_OK;
 }
 
-tc_err tc_tdx_collateral_parse_json(const uint8_t *json, size_t len,
-                                    struct tc_tdx_collateral **out)
+tc_err tc_tdx_collateral_parse_json(const uint8_t *json, size_t len, struct tc_tdx_collateral **out)
 {
     struct tc_tdx_collateral *c = NULL;
     json_error_t jerr;
@@ -875,8 +872,8 @@ tc_err tc_tdx_collateral_parse_json(const uint8_t *json, size_t len,
     if ((e = json_opt_string(root, "pck_crl_issuer_chain", &s, &n)) != TC_ERR_OK) {
         goto out;
     }
-    if (s != NULL && (e = tdx_collateral_set_chain(c, TDX_CHAIN_PCK_CRL, (const uint8_t *)s,
-                                                   n)) != TC_ERR_OK) {
+    if (s != NULL &&
+        (e = tdx_collateral_set_chain(c, TDX_CHAIN_PCK_CRL, (const uint8_t *)s, n)) != TC_ERR_OK) {
         goto out;
     }
     if ((e = json_opt_string(root, "root_ca_crl", &s, &n)) != TC_ERR_OK) {
@@ -929,11 +926,13 @@ tc_err tc_tdx_collateral_load_dir(const char *dir, struct tc_tdx_collateral **ou
         int kind; /* 0 doc, 1 chain, 2 crl */
         int which;
     } files[] = {
-        {"tcb_info.json", 0, 0},         {"qe_identity.json", 0, 1},
+        {"tcb_info.json", 0, 0},
+        {"qe_identity.json", 0, 1},
         {"tcb_signing_chain.pem", 1, TDX_CHAIN_TCB},
         {"qe_identity_chain.pem", 1, TDX_CHAIN_QE},
         {"pck_crl_chain.pem", 1, TDX_CHAIN_PCK_CRL},
-        {"root_crl.der", 2, 0},          {"pck_crl.der", 2, 1},
+        {"root_crl.der", 2, 0},
+        {"pck_crl.der", 2, 1},
     };
     struct tc_tdx_collateral *c = NULL;
     struct stat st;

@@ -16,11 +16,11 @@
 
 /* Intel SGX Root CA public key (prod), the key DCAP's QvE hard-codes. */
 const tc_tdx_root_key tc_tdx_intel_root_key = {
-    0x04, 0x0b, 0xa9, 0xc4, 0xc0, 0xc0, 0xc8, 0x61, 0x93, 0xa3, 0xfe, 0x23, 0xd6, 0xb0, 0x2c,
-    0xda, 0x10, 0xa8, 0xbb, 0xd4, 0xe8, 0x8e, 0x48, 0xb4, 0x45, 0x85, 0x61, 0xa3, 0x6e, 0x70,
-    0x55, 0x25, 0xf5, 0x67, 0x91, 0x8e, 0x2e, 0xdc, 0x88, 0xe4, 0x0d, 0x86, 0x0b, 0xd0, 0xcc,
-    0x4e, 0xe2, 0x6a, 0xac, 0xc9, 0x88, 0xe5, 0x05, 0xa9, 0x53, 0x55, 0x8c, 0x45, 0x3f, 0x6b,
-    0x09, 0x04, 0xae, 0x73, 0x94,
+    0x04, 0x0b, 0xa9, 0xc4, 0xc0, 0xc0, 0xc8, 0x61, 0x93, 0xa3, 0xfe, 0x23, 0xd6,
+    0xb0, 0x2c, 0xda, 0x10, 0xa8, 0xbb, 0xd4, 0xe8, 0x8e, 0x48, 0xb4, 0x45, 0x85,
+    0x61, 0xa3, 0x6e, 0x70, 0x55, 0x25, 0xf5, 0x67, 0x91, 0x8e, 0x2e, 0xdc, 0x88,
+    0xe4, 0x0d, 0x86, 0x0b, 0xd0, 0xcc, 0x4e, 0xe2, 0x6a, 0xac, 0xc9, 0x88, 0xe5,
+    0x05, 0xa9, 0x53, 0x55, 0x8c, 0x45, 0x3f, 0x6b, 0x09, 0x04, 0xae, 0x73, 0x94,
 };
 
 /* ---- time, keys, names ---- */
@@ -91,8 +91,7 @@ out:
 const char *tdx_cn(const X509_NAME *n, char *buf, size_t len)
 {
     buf[0] = '\0';
-    if (n == NULL ||
-        X509_NAME_get_text_by_NID((X509_NAME *)n, NID_commonName, buf, (int)len) < 0) {
+    if (n == NULL || X509_NAME_get_text_by_NID((X509_NAME *)n, NID_commonName, buf, (int)len) < 0) {
         buf[0] = '\0';
     }
     return buf;
@@ -270,8 +269,7 @@ tc_err tdx_chain_parse(const uint8_t *p, size_t n, struct tdx_chain *ch)
     tc_err e;
 
     memset(ch, 0, sizeof(*ch));
-    while (n > 0 && (p[n - 1] == '\0' || p[n - 1] == '\n' || p[n - 1] == ' ' ||
-                     p[n - 1] == '\r')) {
+    while (n > 0 && (p[n - 1] == '\0' || p[n - 1] == '\n' || p[n - 1] == ' ' || p[n - 1] == '\r')) {
         n--;
     }
     if (n == 0) {
@@ -334,8 +332,9 @@ tc_err tdx_chain_parse(const uint8_t *p, size_t n, struct tdx_chain *ch)
             }
         }
         if (next == SIZE_MAX) {
-            e = tc_fail(TC_ERR_MALFORMED, "certificate chain is incomplete: no issuer for "
-                                          "certificate %zu",
+            e = tc_fail(TC_ERR_MALFORMED,
+                        "certificate chain is incomplete: no issuer for "
+                        "certificate %zu",
                         ch->n);
             goto fail;
         }
@@ -380,8 +379,8 @@ static tc_err der_tlv(struct tc_reader *r, uint8_t want, struct tc_reader *val, 
         return e;
     }
     if (tag != want) {
-        return tc_fail(TC_ERR_MALFORMED, "SGX extension: %s has tag 0x%02x, expected 0x%02x",
-                       what, tag, want);
+        return tc_fail(TC_ERR_MALFORMED, "SGX extension: %s has tag 0x%02x, expected 0x%02x", what,
+                       tag, want);
     }
     if ((e = tc_read_u8(r, &b)) != TC_ERR_OK) {
         return e;
@@ -813,9 +812,9 @@ out:
     return e;
 }
 
-tc_err tdx_chain_eval(const struct tdx_chain *ch, const struct tdx_roots *roots,
-                      const char *prefix, const char *const *labels, size_t want_n,
-                      struct tdx_part *p, int *ok, int *intel)
+tc_err tdx_chain_eval(const struct tdx_chain *ch, const struct tdx_roots *roots, const char *prefix,
+                      const char *const *labels, size_t want_n, struct tdx_part *p, int *ok,
+                      int *intel)
 {
     struct tdx_wgroup *g;
     char name[64], why[256], cn[128];
@@ -829,13 +828,12 @@ tc_err tdx_chain_eval(const struct tdx_chain *ch, const struct tdx_roots *roots,
     snprintf(name, sizeof(name), "%s.format", prefix);
     if (want_n != 0 && ch->n != want_n) {
         return tc_verdict_add(&p->checks, name, TC_CHECK_FAIL, TC_ERR_CHAIN, NULL, NULL,
-                              "chain has %zu certificates, expected %zu (%s .. %s)", ch->n,
-                              want_n, labels[0], labels[want_n - 1]);
+                              "chain has %zu certificates, expected %zu (%s .. %s)", ch->n, want_n,
+                              labels[0], labels[want_n - 1]);
     }
-    if ((e = tc_verdict_add(&p->checks, name, TC_CHECK_PASS, TC_ERR_OK, NULL, NULL,
-                            "%zu certificates, leaf '%s'", ch->n,
-                            tdx_cn(X509_get_subject_name(ch->c[0]), cn, sizeof(cn)))) !=
-        TC_ERR_OK) {
+    if ((e = tc_verdict_add(
+             &p->checks, name, TC_CHECK_PASS, TC_ERR_OK, NULL, NULL, "%zu certificates, leaf '%s'",
+             ch->n, tdx_cn(X509_get_subject_name(ch->c[0]), cn, sizeof(cn)))) != TC_ERR_OK) {
         return e;
     }
     rootkey = X509_get0_pubkey(ch->c[ch->n - 1]);
@@ -843,11 +841,10 @@ tc_err tdx_chain_eval(const struct tdx_chain *ch, const struct tdx_roots *roots,
     snprintf(name, sizeof(name), "%s.root", prefix);
     if ((e = tc_verdict_add(&p->checks, name, pinned ? TC_CHECK_PASS : TC_CHECK_FAIL,
                             TC_ERR_UNTRUSTED, NULL, NULL,
-                            !pinned ? "root public key is not a pinned root (Intel SGX Root CA)"
-                            : *intel
-                                ? "root is the Intel SGX Root CA (pinned public key)"
-                                : "root is an extra trusted root given explicitly (test or "
-                                  "explicit configuration, not Intel's)")) != TC_ERR_OK) {
+                            !pinned  ? "root public key is not a pinned root (Intel SGX Root CA)"
+                            : *intel ? "root is the Intel SGX Root CA (pinned public key)"
+                                     : "root is an extra trusted root given explicitly (test or "
+                                       "explicit configuration, not Intel's)")) != TC_ERR_OK) {
         return e;
     }
     /* Each certificate's signature, with its issuer's key (the root: its own). */
@@ -855,19 +852,19 @@ tc_err tdx_chain_eval(const struct tdx_chain *ch, const struct tdx_roots *roots,
         X509 *issuer = ch->c[i + 1 < ch->n ? i + 1 : i];
         EVP_PKEY *ik = X509_get0_pubkey(issuer);
         int good = ik != NULL && X509_verify(ch->c[i], ik) == 1;
-        const char *label = i < (want_n ? want_n : ch->n) && labels[i] != NULL ? labels[i]
-                                                                               : "certificate";
+        const char *label =
+            i < (want_n ? want_n : ch->n) && labels[i] != NULL ? labels[i] : "certificate";
 
         ERR_clear_error();
         snprintf(name, sizeof(name), "%s.signature.%zu", prefix, i);
         all_sigs &= good;
-        if ((e = tc_verdict_add(&p->checks, name, good ? TC_CHECK_PASS : TC_CHECK_FAIL,
-                                TC_ERR_CHAIN, NULL, NULL,
-                                good ? "%s signature verifies with %s"
-                                     : "%s signature does not verify with %s",
-                                label, i + 1 < ch->n ? "its issuer's key" : "its own key "
-                                                                           "(self-signed)")) !=
-            TC_ERR_OK) {
+        if ((e = tc_verdict_add(
+                 &p->checks, name, good ? TC_CHECK_PASS : TC_CHECK_FAIL, TC_ERR_CHAIN, NULL, NULL,
+                 good ? "%s signature verifies with %s" : "%s signature does not verify with %s",
+                 label,
+                 i + 1 < ch->n ? "its issuer's key"
+                               : "its own key "
+                                 "(self-signed)")) != TC_ERR_OK) {
             return e;
         }
     }

@@ -149,8 +149,7 @@ static tc_err http_get(const char *url, long timeout, struct response *r)
     rc = curl_easy_perform(h);
     if (rc != CURLE_OK) {
         e = tc_fail(TC_ERR_NETWORK, "GET %s: %s", url, curl_easy_strerror(rc));
-    } else if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK ||
-               status != 200) {
+    } else if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 200) {
         e = tc_fail(TC_ERR_NETWORK, "GET %s: HTTP status %ld", url, status);
     }
     curl_easy_cleanup(h);
@@ -301,8 +300,8 @@ static tc_err fetch_crl(struct tc_tdx_collateral *c, const char *url, long timeo
     if (pck && r.have_header) {
         size_t hl = url_decode(r.header);
 
-        if ((e = tdx_collateral_set_chain(c, TDX_CHAIN_PCK_CRL, (const uint8_t *)r.header,
-                                          hl)) != TC_ERR_OK ||
+        if ((e = tdx_collateral_set_chain(c, TDX_CHAIN_PCK_CRL, (const uint8_t *)r.header, hl)) !=
+                TC_ERR_OK ||
             (e = save(dir, "pck_crl_chain.pem", r.header, hl)) != TC_ERR_OK) {
             goto out;
         }
@@ -365,8 +364,8 @@ tc_err tc_tdx_collateral_fetch(const struct tc_tdx_quote *q, const struct tc_tdx
     if ((e = fetch_doc(c, url, timeout, 1, dir[0] ? dir : NULL)) != TC_ERR_OK) {
         goto out;
     }
-    snprintf(url, sizeof(url), "%.*s/sgx/certification/v4/pckcrl?ca=%s&encoding=der", (int)bl,
-             base, ca);
+    snprintf(url, sizeof(url), "%.*s/sgx/certification/v4/pckcrl?ca=%s&encoding=der", (int)bl, base,
+             ca);
     if ((e = fetch_crl(c, url, timeout, 1, dir[0] ? dir : NULL)) != TC_ERR_OK) {
         goto out;
     }

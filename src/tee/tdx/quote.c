@@ -127,8 +127,9 @@ static tc_err read_qe_cert_data(struct tc_reader *r, struct tc_tdx_quote *q)
                        q->pck_cert_type);
     }
     if (tc_reader_remaining(r) != 0) {
-        return tc_fail(TC_ERR_TRAILING, "QE report certification data: %zu bytes after the "
-                                        "nested certification data",
+        return tc_fail(TC_ERR_TRAILING,
+                       "QE report certification data: %zu bytes after the "
+                       "nested certification data",
                        tc_reader_remaining(r));
     }
     return TC_ERR_OK;
@@ -148,8 +149,9 @@ tc_err tc_tdx_quote_parse(const uint8_t *raw, size_t len, struct tc_tdx_quote *q
         return e;
     }
     if (q->version != 4 && q->version != 5) {
-        return tc_fail(TC_ERR_VERSION, "quote version %u is not supported (TDX quotes are v4 or "
-                                       "v5)",
+        return tc_fail(TC_ERR_VERSION,
+                       "quote version %u is not supported (TDX quotes are v4 or "
+                       "v5)",
                        q->version);
     }
     if ((e = tc_read_u16le(&r, &q->att_key_type)) != TC_ERR_OK ||
@@ -345,10 +347,9 @@ json_t *tc_tdx_quote_json(const struct tc_tdx_quote *q)
         json_object_set_new(cd, "pck_cert_type", json_integer(q->pck_cert_type)) != 0 ||
         json_object_set_new(cd, "pck_chain_size", json_integer((json_int_t)q->pck_chain_len)) !=
             0 ||
-        json_object_set_new(cd, "pck_chain_encoding",
-                            json_string(q->pck_chain_len > 0 && q->pck_chain[0] == 0x30 ? "der"
-                                                                                         : "pem")) !=
-            0) {
+        json_object_set_new(
+            cd, "pck_chain_encoding",
+            json_string(q->pck_chain_len > 0 && q->pck_chain[0] == 0x30 ? "der" : "pem")) != 0) {
         goto fail;
     }
     if (json_object_set_new(o, "type", json_string("tdx-quote")) != 0 ||

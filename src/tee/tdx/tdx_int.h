@@ -119,9 +119,9 @@ struct tdx_tcb_level {
     uint16_t pce_svn;
     uint8_t tdx[16];
     enum tc_tdx_tcb_status status;
-    const char *date;  /* borrowed from the JSON tree */
+    const char *date;   /* borrowed from the JSON tree */
     json_t *advisories; /* borrowed array, may be NULL */
-    size_t index;      /* position in the JSON (for people) */
+    size_t index;       /* position in the JSON (for people) */
 };
 
 struct tdx_module_level {
@@ -245,8 +245,8 @@ struct tdx_pck_eval {
  * ctx: a context made by tdx_verify_ctx for the key (reused), or NULL to
  * make one for k.  Returns TC_ERR_OK, TC_ERR_SIGNATURE or TC_ERR_CRYPTO.
  */
-TC_MUST_USE tc_err tdx_ecdsa_verify(EVP_PKEY_CTX *ctx, EVP_PKEY *k, const uint8_t *msg,
-                                    size_t len, const uint8_t sig[64]);
+TC_MUST_USE tc_err tdx_ecdsa_verify(EVP_PKEY_CTX *ctx, EVP_PKEY *k, const uint8_t *msg, size_t len,
+                                    const uint8_t sig[64]);
 /* A verify-initialised context for k (owned by the caller), or NULL. */
 EVP_PKEY_CTX *tdx_verify_ctx(EVP_PKEY *k);
 
@@ -282,7 +282,6 @@ TC_MUST_USE tc_err tdx_collateral_finish(struct tc_tdx_collateral *c);
 
 /* ---- PCS fetch (pcs.c) ---- */
 /* The intermediate CA kind of a quote's chain ("platform"/"processor") and the FMSPC. */
-TC_MUST_USE tc_err tdx_quote_platform(const struct tc_tdx_quote *q, uint8_t fmspc[6],
-                                      char ca[16]);
+TC_MUST_USE tc_err tdx_quote_platform(const struct tc_tdx_quote *q, uint8_t fmspc[6], char ca[16]);
 
 #endif

@@ -21,8 +21,7 @@ static const uint8_t INTEL_QE_VENDOR_ID[16] = {0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9
 static const char *const PCK_LABELS[] = {"PCK leaf certificate", "PCK CA certificate",
                                          "root CA certificate"};
 static const char *const TCB_LABELS[] = {"TCB signing certificate", "root CA certificate"};
-static const char *const CRL_CHAIN_LABELS[] = {"PCK CRL issuer certificate",
-                                               "root CA certificate"};
+static const char *const CRL_CHAIN_LABELS[] = {"PCK CRL issuer certificate", "root CA certificate"};
 
 #define ADD(v, ...)                                                                                \
     do {                                                                                           \
@@ -226,15 +225,15 @@ tc_err tdx_pck_eval_new(const uint8_t *chain, size_t len, const struct tdx_roots
 /* ---- collateral part: signatures and chains of the collateral itself ---- */
 
 static tc_err doc_signature(struct tdx_part *p, const char *name, const char *what,
-                           const struct tdx_signed_json *d, const struct tdx_chain *ch, int *ok)
+                            const struct tdx_signed_json *d, const struct tdx_chain *ch, int *ok)
 {
     EVP_PKEY *k = ch->n > 0 ? X509_get0_pubkey(ch->c[0]) : NULL;
     tc_err e = TC_ERR_SIGNATURE;
 
     *ok = 0;
     if (k != NULL) {
-        e = tc_ecdsa_verify_rs(k, EVP_sha256(), (const uint8_t *)d->body + d->span_off,
-                               d->span_len, d->sig, d->sig + 32, 32, 0);
+        e = tc_ecdsa_verify_rs(k, EVP_sha256(), (const uint8_t *)d->body + d->span_off, d->span_len,
+                               d->sig, d->sig + 32, 32, 0);
         if (e != TC_ERR_OK && e != TC_ERR_SIGNATURE) {
             return e;
         }
@@ -259,9 +258,8 @@ static tc_err coll_fill(struct tc_tdx_collateral *c, const struct tdx_roots *roo
         return e;
     }
     if (c->root_crl != NULL && c->tcb_chain.n == 2) {
-        if ((e = crl_checks(p, "tcb_info.chain.crl", "root CA CRL", c->root_crl,
-                            c->tcb_chain.c[1], c->tcb_chain.c[0],
-                            "the TCB signing certificate")) != TC_ERR_OK) {
+        if ((e = crl_checks(p, "tcb_info.chain.crl", "root CA CRL", c->root_crl, c->tcb_chain.c[1],
+                            c->tcb_chain.c[0], "the TCB signing certificate")) != TC_ERR_OK) {
             return e;
         }
     }
@@ -287,8 +285,8 @@ static tc_err coll_fill(struct tc_tdx_collateral *c, const struct tdx_roots *roo
 
         if (c->has_qe_chain) {
             qch = &c->qe_chain;
-            if ((e = tdx_chain_eval(&c->qe_chain, roots, "qe_identity.chain", TCB_LABELS, 2, p,
-                                    &ok, &intel)) != TC_ERR_OK) {
+            if ((e = tdx_chain_eval(&c->qe_chain, roots, "qe_identity.chain", TCB_LABELS, 2, p, &ok,
+                                    &intel)) != TC_ERR_OK) {
                 return e;
             }
         } else {
@@ -302,9 +300,9 @@ static tc_err coll_fill(struct tc_tdx_collateral *c, const struct tdx_roots *roo
         }
         /* 4.1.2.4.14: for TDX, a version 2 identity of the TD_QE. */
         if (strcmp(c->qe.id, "TD_QE") != 0 || c->qe.version != 2) {
-            ADD(&p->checks, "qe_identity.id", TC_CHECK_FAIL, TC_ERR_MISMATCH, "TD_QE v2",
-                c->qe.id, "QE identity is id '%s' version %d; a TDX quote needs 'TD_QE' v2",
-                c->qe.id, c->qe.version);
+            ADD(&p->checks, "qe_identity.id", TC_CHECK_FAIL, TC_ERR_MISMATCH, "TD_QE v2", c->qe.id,
+                "QE identity is id '%s' version %d; a TDX quote needs 'TD_QE' v2", c->qe.id,
+                c->qe.version);
         } else {
             ADD(&p->checks, "qe_identity.id", TC_CHECK_PASS, TC_ERR_OK, NULL, NULL,
                 "TD_QE identity v2, evaluation data number %u", c->qe.eval_num);
@@ -538,8 +536,7 @@ static tc_err check_module_identity(struct tcb_ctx *t, struct tc_verdict *v,
         if (*mid == NULL) {
             snprintf(exp, sizeof(exp), "TDX_%02X", version);
             ADD(v, "tdx_module.identity", TC_CHECK_FAIL, TC_ERR_MISMATCH, exp, NULL,
-                "the TCB info has no TDX module identity %s for TEE_TCB_SVN[1] = %u", exp,
-                version);
+                "the TCB info has no TDX module identity %s for TEE_TCB_SVN[1] = %u", exp, version);
             return TC_ERR_OK;
         }
         signer = (*mid)->mrsigner;
@@ -637,8 +634,8 @@ static tc_err check_qe_identity(struct tcb_ctx *t, struct tc_verdict *v, int *ok
             ADD(v, "qe_identity.tcb",
                 qi->lv[i].status == TC_TDX_TCB_UP_TO_DATE ? TC_CHECK_PASS : TC_CHECK_INFO,
                 TC_ERR_OK, NULL, tc_tdx_tcb_status_name(qi->lv[i].status),
-                "QE ISVSVN %u matches the level isvsvn %u (%s): %s", qe->isv_svn,
-                qi->lv[i].isvsvn, qi->lv[i].date, tc_tdx_tcb_status_name(qi->lv[i].status));
+                "QE ISVSVN %u matches the level isvsvn %u (%s): %s", qe->isv_svn, qi->lv[i].isvsvn,
+                qi->lv[i].date, tc_tdx_tcb_status_name(qi->lv[i].status));
             return TC_ERR_OK;
         }
     }
@@ -662,9 +659,9 @@ static enum tc_tdx_tcb_status relaunch(struct tcb_ctx *t, enum tc_tdx_tcb_status
     int cfg = is_config_needed(sgx) || is_config_needed(tdx);
 
     why[0] = '\0';
-    if (t->qe_has && (t->qe_status == TC_TDX_TCB_OUT_OF_DATE ||
-                      t->qe_status == TC_TDX_TCB_REVOKED ||
-                      t->qe_status == TC_TDX_TCB_NOT_SUPPORTED)) {
+    if (t->qe_has &&
+        (t->qe_status == TC_TDX_TCB_OUT_OF_DATE || t->qe_status == TC_TDX_TCB_REVOKED ||
+         t->qe_status == TC_TDX_TCB_NOT_SUPPORTED)) {
         return tdx;
     }
     if (!(sgx == TC_TDX_TCB_UP_TO_DATE || sgx == TC_TDX_TCB_SW_HARDENING_NEEDED ||
@@ -678,8 +675,9 @@ static enum tc_tdx_tcb_status relaunch(struct tcb_ctx *t, enum tc_tdx_tcb_status
     }
     if (svn2[1] == 0) {
         if (svn2[0] >= latest->tdx[0] && svn2[2] >= latest->tdx[2]) {
-            snprintf(why, n, "TEE_TCB_SVN2 %u.%u.%u meets the latest TCB level: a relaunch "
-                             "of the TD on the updated module would be UpToDate",
+            snprintf(why, n,
+                     "TEE_TCB_SVN2 %u.%u.%u meets the latest TCB level: a relaunch "
+                     "of the TD on the updated module would be UpToDate",
                      svn2[0], svn2[1], svn2[2]);
             return cfg ? TC_TDX_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED
                        : TC_TDX_TCB_TD_RELAUNCH_ADVISED;
@@ -692,8 +690,9 @@ static enum tc_tdx_tcb_status relaunch(struct tcb_ctx *t, enum tc_tdx_tcb_status
             return TC_TDX_TCB_NOT_SUPPORTED;
         }
         if (svn2[0] >= m2->lv[0].isvsvn && svn2[2] >= latest->tdx[2]) {
-            snprintf(why, n, "TEE_TCB_SVN2 %u.%u.%u meets %s's latest level (isvsvn %u): a "
-                             "relaunch of the TD on the updated module would be UpToDate",
+            snprintf(why, n,
+                     "TEE_TCB_SVN2 %u.%u.%u meets %s's latest level (isvsvn %u): a "
+                     "relaunch of the TD on the updated module would be UpToDate",
                      svn2[0], svn2[1], svn2[2], m2->id, m2->lv[0].isvsvn);
             return cfg ? TC_TDX_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED
                        : TC_TDX_TCB_TD_RELAUNCH_ADVISED;
@@ -702,8 +701,7 @@ static enum tc_tdx_tcb_status relaunch(struct tcb_ctx *t, enum tc_tdx_tcb_status
     return tdx;
 }
 
-static tc_err check_tcb(struct tcb_ctx *t, const struct tc_tdx_verify_opts *o,
-                        struct tc_verdict *v)
+static tc_err check_tcb(struct tcb_ctx *t, const struct tc_tdx_verify_opts *o, struct tc_verdict *v)
 {
     const struct tdx_tcb_info *ti = &t->c->tcb;
     const struct tc_tdx_td_report *td = &t->q->td;
@@ -757,9 +755,8 @@ static tc_err check_tcb(struct tcb_ctx *t, const struct tc_tdx_verify_opts *o,
     ADD(v, "tcb.level", TC_CHECK_PASS, TC_ERR_OK, exp, act,
         "TCB level %zu of %zu (tcbDate %s, %s) is the first the platform meets: SGX components "
         "and PCE SVN %u >= %u from the PCK certificate, TEE_TCB_SVN[%d..15] >= tdxtcbcomponents",
-        (size_t)(tdx_lv - ti->lv) + 1, ti->n, tdx_lv->date,
-        tc_tdx_tcb_status_name(tdx_lv->status), t->x->pce_svn, tdx_lv->pce_svn,
-        td->tee_tcb_svn[1] > 0 ? 2 : 0);
+        (size_t)(tdx_lv - ti->lv) + 1, ti->n, tdx_lv->date, tc_tdx_tcb_status_name(tdx_lv->status),
+        t->x->pce_svn, tdx_lv->pce_svn, td->tee_tcb_svn[1] > 0 ? 2 : 0);
     t->r->platform_status = tdx_lv->status;
     snprintf(t->r->tcb_date, sizeof(t->r->tcb_date), "%s", tdx_lv->date);
     add_advisories(t->r, tdx_lv->advisories);
@@ -795,8 +792,8 @@ static tc_err check_tcb(struct tcb_ctx *t, const struct tc_tdx_verify_opts *o,
         t->r->module_status = ml->status;
         add_advisories(t->r, ml->advisories);
         ADD(v, "tdx_module.tcb",
-            ml->status == TC_TDX_TCB_UP_TO_DATE ? TC_CHECK_PASS : TC_CHECK_INFO, TC_ERR_OK,
-            NULL, tc_tdx_tcb_status_name(ml->status),
+            ml->status == TC_TDX_TCB_UP_TO_DATE ? TC_CHECK_PASS : TC_CHECK_INFO, TC_ERR_OK, NULL,
+            tc_tdx_tcb_status_name(ml->status),
             "TDX module %s ISVSVN %u matches the level isvsvn %u (%s): %s", mid->id,
             td->tee_tcb_svn[0], ml->isvsvn, ml->date, tc_tdx_tcb_status_name(ml->status));
     }
@@ -818,8 +815,7 @@ static tc_err check_tcb(struct tcb_ctx *t, const struct tc_tdx_verify_opts *o,
         snprintf(adv + l, sizeof(adv) - l, "%s%s", i ? ", " : "", t->r->advisories[i]);
     }
     ADD(v, "tcb.status", (mask & TC_TDX_TCB_BIT(st)) ? TC_CHECK_PASS : TC_CHECK_FAIL, TC_ERR_TCB,
-        NULL, tc_tdx_tcb_status_name(st),
-        "%s%s (platform level %s, TDX module %s, QE %s)%s%s%s%s",
+        NULL, tc_tdx_tcb_status_name(st), "%s%s (platform level %s, TDX module %s, QE %s)%s%s%s%s",
         tc_tdx_tcb_status_name(st), (mask & TC_TDX_TCB_BIT(st)) ? "" : " is not accepted",
         tc_tdx_tcb_status_name(tdx_lv->status),
         mid != NULL ? tc_tdx_tcb_status_name(module_st) : "n/a (TDX 1.0)",
@@ -896,9 +892,8 @@ static tc_err verify_body(const struct tc_tdx_quote *q, const struct tc_tdx_veri
         if (e != TC_ERR_OK && e != TC_ERR_SIGNATURE) {
             goto out;
         }
-        e = tc_verdict_add(v, "qe_report.signature",
-                           e == TC_ERR_OK ? TC_CHECK_PASS : TC_CHECK_FAIL, TC_ERR_SIGNATURE,
-                           NULL, NULL,
+        e = tc_verdict_add(v, "qe_report.signature", e == TC_ERR_OK ? TC_CHECK_PASS : TC_CHECK_FAIL,
+                           TC_ERR_SIGNATURE, NULL, NULL,
                            e == TC_ERR_OK ? "QE report signature verifies with the PCK key"
                                           : "QE report signature does not verify with the PCK "
                                             "key");
@@ -1006,11 +1001,10 @@ static tc_err verify_body(const struct tc_tdx_quote *q, const struct tc_tdx_veri
     ok = memcmp(ev->ext.pce_id, c->tcb.pce_id, 2) == 0;
     tc_hex_encode(c->tcb.pce_id, 2, exp);
     tc_hex_encode(ev->ext.pce_id, 2, act);
-    if ((e = tc_verdict_add(v, "tcb_info.pce_id", ok ? TC_CHECK_PASS : TC_CHECK_FAIL,
-                            TC_ERR_MISMATCH, exp, act,
-                            ok ? "TCB info PCE-ID matches the PCK certificate"
-                               : "TCB info PCE-ID differs from the PCK certificate")) !=
-        TC_ERR_OK) {
+    if ((e = tc_verdict_add(
+             v, "tcb_info.pce_id", ok ? TC_CHECK_PASS : TC_CHECK_FAIL, TC_ERR_MISMATCH, exp, act,
+             ok ? "TCB info PCE-ID matches the PCK certificate"
+                : "TCB info PCE-ID differs from the PCK certificate")) != TC_ERR_OK) {
         goto out;
     }
     {
@@ -1067,9 +1061,9 @@ json_t *tc_tdx_result_json(const struct tc_tdx_result *r)
               tc_tdx_json_set_hex(o, "sgx_tcb_components", r->sgx_comp_svn, 16) != 0 ||
               json_object_set_new(o, "pce_svn", json_integer(r->pce_svn)) != 0 ||
               json_object_set_new(o, "pck_ca", json_string(r->pck_ca)) != 0 ||
-              json_object_set_new(o, "root", json_string(r->root_is_intel
-                                                             ? "Intel SGX Root CA"
-                                                             : "extra trusted root (test)")) != 0;
+              json_object_set_new(o, "root",
+                                  json_string(r->root_is_intel ? "Intel SGX Root CA"
+                                                               : "extra trusted root (test)")) != 0;
     }
     if (!bad && r->tcb_evaluated) {
         bad = json_object_set_new(o, "tcb_status",
