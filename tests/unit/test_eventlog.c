@@ -207,6 +207,14 @@ static void test_synthetic_cc(void)
     l.n += 100;
     CHECK(tc_evlog_parse(l.b, l.n, &log) == TC_ERR_OK && log.n == 5 && log.tail == 100,
           "synthetic CC log parses (5 events, 0xFF tail)");
+    {
+        struct tc_evlog bad;
+
+        l.b[l.n - 10] = 0x42; /* a stray byte in the unused area */
+        CHECK(tc_evlog_parse(l.b, l.n, &bad) != TC_ERR_OK,
+              "a stray byte after the last event is refused");
+        l.b[l.n - 10] = 0xff;
+    }
     CHECK(tc_evlog_replay(&log, TC_EVLOG_CC, &r) == TC_ERR_OK && r.rtmr_events[0] == 2 &&
               memcmp(r.rtmr[2], want[2], 48) == 0 && memcmp(r.rtmr[3], want[3], 48) == 0 &&
               r.rtmr_events[1] == 0,

@@ -261,6 +261,18 @@ static tc_err parse_der(const uint8_t *p, size_t n, X509 **certs, size_t *count)
     return TC_ERR_OK;
 }
 
+static int has_pem_begin(const uint8_t *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i + 11 <= n; i++) {
+        if (p[i] == '-' && memcmp(p + i, "-----BEGIN ", 11) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 tc_err tdx_chain_parse(const uint8_t *p, size_t n, struct tdx_chain *ch)
 {
     X509 *in[TDX_CHAIN_MAX];
@@ -275,7 +287,8 @@ tc_err tdx_chain_parse(const uint8_t *p, size_t n, struct tdx_chain *ch)
     if (n == 0) {
         return tc_fail(TC_ERR_MALFORMED, "empty certificate chain");
     }
-    if (n > 11 && memcmp(p, "-----BEGIN ", 11) == 0) {
+    if (has_pem_begin(p, n)) {
+        /* PEM, possibly after whitespace or a text preamble (PEM_read_bio skips it) */
         e = parse_pem(p, n, in, &cnt);
     } else if (p[0] == 0x30) {
         e = parse_der(p, n, in, &cnt);
