@@ -35,6 +35,7 @@
 #include "trustchain/ear.h"
 #include "trustchain/err.h"
 #include "trustchain/snp.h"
+#include "trustchain/tdx.h"
 #include "trustchain/verdict.h"
 
 /* ---- evidence verifiers: one small interface per TEE ---- */
@@ -50,6 +51,10 @@ struct tc_evidence_ctx {
     const struct tc_snp_anchor *snp_anchors; /* roots trusted besides AMD's (tests, private) */
     size_t n_snp_anchors;
     const json_t *snp_policy; /* tc_snp_appraise policy (TCB floors ...) or NULL */
+    /* TDX */
+    const tc_tdx_root_key *tdx_roots; /* roots trusted besides Intel's (tests, private) */
+    size_t n_tdx_roots;
+    const json_t *tdx_policy; /* tc_tdx_appraise policy (accepted TCB statuses ...) */
 };
 
 struct tc_evidence_out {
@@ -98,10 +103,14 @@ struct tc_broker_config {
     const char *issuer;       /* EAR "iss" (default "trustchain") */
     const char *broker_key;   /* PEM P-256 private key file; default: generated in the store */
     const char *collateral_dir;
-    int offline;                       /* never fetch collateral (AMD KDS) from the network */
+    time_t verify_at; /* verify evidence as of this time (tests, replays); 0: the request's */
+    int offline;      /* never fetch collateral (AMD KDS) from the network */
     struct tc_snp_anchor *snp_anchors; /* extra SNP roots (never by default) */
     size_t n_snp_anchors;
-    json_t *snp_policy;    /* SNP appraisal (tc_snp_appraise keys), or NULL */
+    json_t *snp_policy;         /* SNP appraisal (tc_snp_appraise keys), or NULL */
+    tc_tdx_root_key *tdx_roots; /* extra TDX roots (never by default) */
+    size_t n_tdx_roots;
+    json_t *tdx_policy;    /* TDX appraisal (tc_tdx_appraise keys), or NULL */
     EVP_PKEY **admin_keys; /* public keys (Ed25519 or P-256) that may sign admin tokens */
     size_t n_admin_keys;
     uint8_t (*sim_keys)[32]; /* pinned sim keys; none = any */
@@ -117,6 +126,7 @@ void tc_broker_config_defaults(struct tc_broker_config *c);
  * issuer, broker_key, collateral_dir, offline, sync ("normal"|"full"), log_requests,
  * admin_keys [PEM files or PEM strings], sim_keys [PEM public keys],
  * snp_anchors [PEM root certificates], snp_policy {tc_snp_appraise keys},
+ * tdx_roots [PEM root certificates], tdx_policy {tc_tdx_appraise keys},
  * limits {max_body, max_header, max_connections, max_per_ip, timeout,
  * max_sessions}.  Allocations are owned by c: free with tc_broker_config_free.
  */
@@ -128,6 +138,10 @@ TC_MUST_USE tc_err tc_broker_config_add_sim_key(struct tc_broker_config *c, cons
 TC_MUST_USE tc_err tc_broker_config_add_snp_anchor(struct tc_broker_config *c, const char *path);
 /* The SNP appraisal policy (a JSON file with tc_snp_appraise keys). */
 TC_MUST_USE tc_err tc_broker_config_set_snp_policy(struct tc_broker_config *c, const char *path);
+/* Trust a TDX root CA certificate file besides Intel's pinned root. */
+TC_MUST_USE tc_err tc_broker_config_add_tdx_root(struct tc_broker_config *c, const char *path);
+/* The TDX appraisal policy (a JSON file with tc_tdx_appraise keys). */
+TC_MUST_USE tc_err tc_broker_config_set_tdx_policy(struct tc_broker_config *c, const char *path);
 void tc_broker_config_free(struct tc_broker_config *c);
 
 struct tc_broker;

@@ -104,10 +104,11 @@ json_t *tc_ear_default_policy(const char *tee)
     }
     if (strcmp(tee, "tdx") == 0) {
         return json_pack("{s:s,s:[{s:s,s:s,s:s,s:i,s:i},{s:s,s:s,s:b,s:i,s:i}]}", "id",
-                         "default-tdx", "rules", "tier", "executables", "claim", "mr_td",
-                         "in_reference", "mr_td", "pass", TC_AR_AFFIRMING, "fail",
-                         TC_AR_UNRECOGNIZED_RT, "tier", "configuration", "claim", "debug", "equals",
-                         0, "pass", TC_AR_AFFIRMING, "fail", TC_AR_CONTRAINDICATED);
+                         "default-tdx", "rules", "tier", "executables", "claim", "mrtd",
+                         "in_reference", "mrtd", "pass", TC_AR_AFFIRMING, "fail",
+                         TC_AR_UNRECOGNIZED_RT, "tier", "configuration", "claim",
+                         "/td_attributes_decoded/debug", "equals", 0, "pass", TC_AR_AFFIRMING,
+                         "fail", TC_AR_CONTRAINDICATED);
     }
     return NULL;
 }

@@ -156,6 +156,51 @@ tc_err tc_broker_config_set_snp_policy(struct tc_broker_config *c, const char *p
     return TC_ERR_OK;
 }
 
+tc_err tc_broker_config_add_tdx_root(struct tc_broker_config *c, const char *path)
+{
+    uint8_t *data = NULL;
+    size_t n = 0;
+    tc_tdx_root_key *rs;
+    tc_err e;
+
+    if ((e = tc_file_read(path, 1 << 20, &data, &n)) != TC_ERR_OK) {
+        return tc_fail_ctx(e, "tdx root");
+    }
+    rs = realloc(c->tdx_roots, (c->n_tdx_roots + 1) * sizeof(*rs));
+    if (rs == NULL) {
+        free(data);
+        return tc_fail(TC_ERR_NOMEM, "tdx roots");
+    }
+    c->tdx_roots = rs;
+    e = tc_tdx_root_key_from_pem(data, n, c->tdx_roots[c->n_tdx_roots]);
+    free(data);
+    if (e != TC_ERR_OK) {
+        return tc_fail_ctx(e, "tdx root %s", path);
+    }
+    c->n_tdx_roots++;
+    return TC_ERR_OK;
+}
+
+tc_err tc_broker_config_set_tdx_policy(struct tc_broker_config *c, const char *path)
+{
+    json_error_t jerr;
+    json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    tc_err e;
+
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return tc_fail(TC_ERR_JSON, "tdx policy %s: %s", path,
+                       j == NULL ? jerr.text : "not an object");
+    }
+    if ((e = tc_tdx_policy_validate(j)) != TC_ERR_OK) {
+        json_decref(j);
+        return tc_fail_ctx(e, "tdx policy %s", path);
+    }
+    json_decref(c->tdx_policy);
+    c->tdx_policy = j;
+    return TC_ERR_OK;
+}
+
 static tc_err get_uint(const json_t *o, const char *k, unsigned long max, unsigned long *out)
 {
     const json_t *v = json_object_get(o, k);
@@ -248,6 +293,23 @@ static tc_err apply(struct tc_broker_config *c, const json_t *doc)
         }
         json_decref(c->snp_policy);
         c->snp_policy = json_incref((json_t *)v);
+    }
+    if ((v = json_object_get(doc, "tdx_policy")) != NULL) {
+        if (!json_is_object(v) || (e = tc_tdx_policy_validate(v)) != TC_ERR_OK) {
+            return tc_fail(TC_ERR_MALFORMED, "config: \"tdx_policy\" is not a valid TDX policy");
+        }
+        json_decref(c->tdx_policy);
+        c->tdx_policy = json_incref((json_t *)v);
+    }
+    for (i = 0; i < json_array_size(json_object_get(doc, "tdx_roots")); i++) {
+        const char *s = json_string_value(json_array_get(json_object_get(doc, "tdx_roots"), i));
+
+        if (s == NULL) {
+            return tc_fail(TC_ERR_MALFORMED, "config: tdx_roots[%zu] must be a string", i);
+        }
+        if ((e = tc_broker_config_add_tdx_root(c, s)) != TC_ERR_OK) {
+            return e;
+        }
     }
     for (i = 0; i < json_array_size(json_object_get(doc, "snp_anchors")); i++) {
         const char *s = json_string_value(json_array_get(json_object_get(doc, "snp_anchors"), i));
@@ -347,6 +409,11 @@ void tc_broker_config_free(struct tc_broker_config *c)
     free(c->sim_keys);
     free(c->snp_anchors);
     json_decref(c->snp_policy);
+    free(c->tdx_roots);
+    json_decref(c->tdx_policy);
+    c->tdx_roots = NULL;
+    c->n_tdx_roots = 0;
+    c->tdx_policy = NULL;
     c->snp_anchors = NULL;
     c->n_snp_anchors = 0;
     c->snp_policy = NULL;

@@ -27,6 +27,9 @@ static tc_err sim_verify(const json_t *evidence, const uint8_t rd[64],
     return TC_ERR_OK;
 }
 
+static tc_err b64_field(const json_t *ev, const char *k, size_t max, uint8_t **out, size_t *len,
+                        struct tc_verdict *v);
+
 /*
  * SNP: evidence {"report": b64 (a report, an extended report, or Azure's HCL container),
  * "cert_table": b64 GHCB certificate table (configfs-tsm auxblob)?, "vcek": b64 or PEM?}.
@@ -180,9 +183,120 @@ out:
     return e;
 }
 
+/*
+ * TDX: evidence {"quote": b64 (a v4/v5 DCAP quote, the configfs-tsm outblob)} (Trustee's TDX
+ * evidence shape; its "cc_eventlog" is accepted and ignored).  Verified by src/tee/tdx: the
+ * quote and QE signatures, the PCK chain to Intel's pinned root, CRLs, and the TCB status from
+ * Intel's collateral (TCB info, QE identity), which comes from the collateral cache
+ * (ctx->collateral_dir) and, unless offline, Intel PCS.
+ */
+static tc_err tdx_verify(const json_t *evidence, const uint8_t rd[64],
+                         const struct tc_evidence_ctx *ctx, struct tc_evidence_out *out,
+                         struct tc_verdict *v)
+{
+    uint8_t *raw = NULL;
+    size_t rawl = 0;
+    struct tc_tdx_quote q;
+    struct tc_tdx_fetch_opts fo;
+    struct tc_tdx_verify_opts o;
+    struct tc_tdx_result res;
+    struct tc_tdx_collateral *coll = NULL;
+    json_t *qj = NULL;
+    char want[129], got[129];
+    tc_err e;
+
+    if (!json_is_object(evidence) || !json_is_string(json_object_get(evidence, "quote"))) {
+        e = tc_fail(TC_ERR_MALFORMED, "tdx evidence: needs {\"quote\": base64}");
+        fail_check(v, "tdx.evidence", e, NULL, NULL, tc_err_detail());
+        return e;
+    }
+    if ((e = b64_field(evidence, "quote", TC_TDX_QUOTE_MAX, &raw, &rawl, v)) != TC_ERR_OK) {
+        goto out;
+    }
+    if ((e = tc_tdx_quote_parse(raw, rawl, &q)) != TC_ERR_OK) {
+        char why[300];
+
+        snprintf(why, sizeof(why), "%s", tc_err_detail());
+        fail_check(v, "tdx.quote", e, NULL, NULL, why);
+        tc_fail(e, "%s", why);
+        goto out;
+    }
+    memset(&fo, 0, sizeof(fo));
+    fo.cache_dir = ctx->collateral_dir;
+    fo.offline = ctx->offline;
+    fo.at = ctx->now;
+    if (ctx->collateral_dir != NULL || !ctx->offline) {
+        e = tc_tdx_collateral_fetch(&q, &fo, &coll);
+        if (e != TC_ERR_OK) {
+            char why[300];
+
+            snprintf(why, sizeof(why), "collateral: %s", tc_err_detail());
+            fail_check(v, "tdx.collateral", e, NULL, NULL, why);
+            tc_fail(e, "%s", why);
+            goto out;
+        }
+    }
+    memset(&o, 0, sizeof(o));
+    memset(&res, 0, sizeof(res));
+    o.at = ctx->now;
+    o.collateral = coll;
+    o.extra_roots = ctx->tdx_roots;
+    o.n_extra_roots = ctx->n_tdx_roots;
+    o.require_collateral = 1; /* no TCB status, no release */
+    if (ctx->tdx_policy != NULL &&
+        (e = tc_tdx_policy_tcb_mask(ctx->tdx_policy, &o.accept_tcb)) != TC_ERR_OK) {
+        goto out;
+    }
+    if ((e = tc_tdx_verify(&q, &o, &res, v)) != TC_ERR_OK) {
+        goto out;
+    }
+    tc_hex_encode(rd, 64, want);
+    tc_hex_encode(q.td.report_data, 64, got);
+    if (memcmp(rd, q.td.report_data, 64) != 0) {
+        e = tc_fail(TC_ERR_MISMATCH, "REPORT_DATA does not bind this nonce and tee-pubkey");
+        fail_check(v, "report_data", e, want, got, tc_err_detail());
+        goto out;
+    }
+    if ((e = tc_verdict_add(v, "report_data", TC_CHECK_PASS, TC_ERR_OK, want, got,
+                            "SHA-384 of the canonical runtime data")) != TC_ERR_OK) {
+        goto out;
+    }
+    /* The TD's measurements, flat (/mrtd, /rtmr0.., /td_attributes_decoded/debug), and the
+     * platform's TCB result under "tcb". */
+    qj = tc_tdx_quote_json(&q);
+    out->claims = qj != NULL ? json_deep_copy(json_object_get(qj, "td")) : NULL;
+    if (out->claims == NULL ||
+        json_object_set_new(out->claims, "tcb", tc_tdx_result_json(&res)) != 0 ||
+        json_object_set_new(out->claims, "quote_version", json_integer(q.version)) != 0) {
+        e = tc_fail(TC_ERR_NOMEM, "tdx claims");
+        goto out;
+    }
+    out->tv[TC_TV_HARDWARE] = res.tcb_evaluated && res.tcb_status == TC_TDX_TCB_UP_TO_DATE
+                                  ? TC_AR_AFFIRMING
+                                  : TC_AR_UNSAFE;
+    out->tv[TC_TV_RUNTIME_OPAQUE] = TC_AR_AFFIRMING;
+    if (ctx->tdx_policy != NULL) {
+        tc_err pe = tc_tdx_appraise(&q, &res, ctx->tdx_policy, v);
+
+        if (pe != TC_ERR_OK && tc_err_class(pe) == TC_CLASS_REJECTED) {
+            out->tv[TC_TV_HARDWARE] = TC_AR_UNSAFE;
+        } else if (pe != TC_ERR_OK) {
+            e = pe;
+            goto out;
+        }
+    }
+    e = TC_ERR_OK;
+out:
+    json_decref(qj);
+    tc_tdx_collateral_free(coll);
+    free(raw);
+    return e;
+}
+
 static const struct tc_tee_verifier verifiers[] = {
     {"sim", 1, sim_verify},
     {"snp", 0, snp_verify},
+    {"tdx", 0, tdx_verify},
 };
 
 const struct tc_tee_verifier *tc_tee_verifier_find(const char *tee)
@@ -199,5 +313,5 @@ const struct tc_tee_verifier *tc_tee_verifier_find(const char *tee)
 
 const char *tc_tee_verifier_names(void)
 {
-    return "sim, snp";
+    return "sim, snp, tdx";
 }

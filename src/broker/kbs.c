@@ -474,7 +474,7 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
         goto out;
     }
     memset(&ctx, 0, sizeof(ctx));
-    ctx.now = req->now;
+    ctx.now = b->cfg.verify_at != 0 ? b->cfg.verify_at : req->now;
     ctx.sim_keys = (const uint8_t(*)[32])b->cfg.sim_keys;
     ctx.n_sim_keys = b->cfg.n_sim_keys;
     ctx.collateral_dir = b->cfg.collateral_dir;
@@ -483,6 +483,9 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
     ctx.snp_anchors = b->cfg.snp_anchors;
     ctx.n_snp_anchors = b->cfg.n_snp_anchors;
     ctx.snp_policy = b->cfg.snp_policy;
+    ctx.tdx_roots = (const tc_tdx_root_key *)b->cfg.tdx_roots;
+    ctx.n_tdx_roots = b->cfg.n_tdx_roots;
+    ctx.tdx_policy = b->cfg.tdx_policy;
     if ((e = tv->verify(att.primary, rd, &ctx, &out, &v)) != TC_ERR_OK) {
         const struct tc_check *c = tc_verdict_first_failure(&v);
 

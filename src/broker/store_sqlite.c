@@ -121,8 +121,8 @@ struct sqlite_store {
     int sync_full;
     pthread_mutex_t lock; /* the one connection: every operation holds it */
     struct conn *conn;
-    sqlite3 *ckpt;        /* the checkpointing connection (housekeeping thread only) */
-    int gen_valid;        /* gen is the meta 'config' value as of data version gen_dv */
+    sqlite3 *ckpt; /* the checkpointing connection (housekeeping thread only) */
+    int gen_valid; /* gen is the meta 'config' value as of data version gen_dv */
     unsigned int gen_dv;
     uint64_t gen;
 };
@@ -830,8 +830,8 @@ static tc_err sq_checkpoint(struct tc_store *st)
     int log = 0, done = 0, rc;
 
     if (s->ckpt == NULL) {
-        if (sqlite3_open_v2(s->path, &s->ckpt, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                            NULL) != SQLITE_OK) {
+        if (sqlite3_open_v2(s->path, &s->ckpt, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK) {
             tc_err e = db_fail(s->ckpt, "checkpoint connection");
 
             sqlite3_close(s->ckpt);

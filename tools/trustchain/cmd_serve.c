@@ -50,6 +50,12 @@ static void help(void)
         "                         snp' policy keys); a failure rates the hardware 'unsafe'\n"
         "  --snp-anchor FILE      trust this SNP root (ARK) certificate besides AMD's pinned\n"
         "                         roots (private or test chains only; repeatable)\n"
+        "  --verify-at TIME       verify evidence as of TIME (RFC 3339 or @unix) instead of\n"
+        "                         each request's time: replays and tests with fixed collateral\n"
+        "  --tdx-policy FILE      TDX appraisal: accepted TCB statuses, debug, ... ('trustchain\n"
+        "                         verify tdx' policy keys)\n"
+        "  --tdx-root FILE        trust this TDX root CA certificate besides Intel's pinned\n"
+        "                         root (private or test chains only; repeatable)\n"
         "  --session-ttl SEC      session lifetime (default 300)\n"
         "  --token-ttl SEC        attestation token lifetime (default 300)\n"
         "  --threads N            HTTP worker threads (default: CPUs)\n"
@@ -111,6 +117,9 @@ enum {
     O_OFFLINE,
     O_SNP_POLICY,
     O_SNP_ANCHOR,
+    O_TDX_POLICY,
+    O_TDX_ROOT,
+    O_VERIFY_AT,
     O_HELP,
 };
 
@@ -142,6 +151,9 @@ int cmd_serve(int argc, char **argv)
         {"offline", no_argument, NULL, O_OFFLINE},
         {"snp-policy", required_argument, NULL, O_SNP_POLICY},
         {"snp-anchor", required_argument, NULL, O_SNP_ANCHOR},
+        {"tdx-policy", required_argument, NULL, O_TDX_POLICY},
+        {"tdx-root", required_argument, NULL, O_TDX_ROOT},
+        {"verify-at", required_argument, NULL, O_VERIFY_AT},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -256,6 +268,24 @@ int cmd_serve(int argc, char **argv)
             break;
         case O_SNP_POLICY:
             if ((e = tc_broker_config_set_snp_policy(&cfg, optarg)) != TC_ERR_OK) {
+                rc = cli_fail(e);
+                goto out;
+            }
+            break;
+        case O_VERIFY_AT:
+            if ((e = tc_time_parse(optarg, &cfg.verify_at)) != TC_ERR_OK) {
+                rc = cli_usage("serve", "--verify-at: %s", tc_err_detail());
+                goto out;
+            }
+            break;
+        case O_TDX_POLICY:
+            if ((e = tc_broker_config_set_tdx_policy(&cfg, optarg)) != TC_ERR_OK) {
+                rc = cli_fail(e);
+                goto out;
+            }
+            break;
+        case O_TDX_ROOT:
+            if ((e = tc_broker_config_add_tdx_root(&cfg, optarg)) != TC_ERR_OK) {
                 rc = cli_fail(e);
                 goto out;
             }
