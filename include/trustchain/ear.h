@@ -136,6 +136,9 @@ const char *tc_jws_alg(EVP_PKEY *key);
  */
 TC_MUST_USE tc_err tc_jws_sign(EVP_PKEY *key, const json_t *extra_header, const json_t *payload,
                                char **jws);
+/* The same over a payload given as text (signed as is, e.g. to store the same bytes). */
+TC_MUST_USE tc_err tc_jws_sign_text(EVP_PKEY *key, const json_t *extra_header, const char *payload,
+                                    size_t len, char **jws);
 /*
  * Verify a compact JWS with pub (the header's alg must be the key's), over the
  * raw signing input.  header/payload (optional) receive the decoded JSON.

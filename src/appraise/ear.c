@@ -306,7 +306,8 @@ static tc_err b64u_json(const json_t *j, char **out)
     return e;
 }
 
-tc_err tc_jws_sign(EVP_PKEY *key, const json_t *extra_header, const json_t *payload, char **jws)
+tc_err tc_jws_sign_text(EVP_PKEY *key, const json_t *extra_header, const char *payload, size_t plen,
+                        char **jws)
 {
     const char *alg = tc_jws_alg(key);
     json_t *hdr = NULL;
@@ -326,7 +327,8 @@ tc_err tc_jws_sign(EVP_PKEY *key, const json_t *extra_header, const json_t *payl
         e = tc_fail(TC_ERR_NOMEM, "jws");
         goto out;
     }
-    if ((e = b64u_json(hdr, &h64)) != TC_ERR_OK || (e = b64u_json(payload, &p64)) != TC_ERR_OK ||
+    if ((e = b64u_json(hdr, &h64)) != TC_ERR_OK ||
+        (e = tc_b64_encode((const uint8_t *)payload, plen, 1, &p64)) != TC_ERR_OK ||
         (e = tc_buf_printf(&in, "%s.%s", h64, p64)) != TC_ERR_OK) {
         goto out;
     }
@@ -362,6 +364,19 @@ out:
     free(h64);
     free(p64);
     free(s64);
+    return e;
+}
+
+tc_err tc_jws_sign(EVP_PKEY *key, const json_t *extra_header, const json_t *payload, char **jws)
+{
+    char *s = json_dumps(payload, JSON_COMPACT);
+    tc_err e;
+
+    if (s == NULL) {
+        return tc_fail(TC_ERR_NOMEM, "jws: serialise");
+    }
+    e = tc_jws_sign_text(key, extra_header, s, strlen(s), jws);
+    free(s);
     return e;
 }
 

@@ -144,7 +144,8 @@ static void set_cookie(struct tc_broker *b, struct tc_http_resp *resp, const cha
  * The challenge keeps nothing in the store (an /auth flood costs no memory
  * and no writes).  The kbs-session-id cookie is
  *     base64url(payload) "." base64url(HMAC-SHA256(K, "kbs-session v1" || payload)[0..16])
- *     payload = session id (16 random bytes) || expiry (8, big-endian) || TEE (8, zero-padded)
+ *     payload = session id (16 bytes: issue time, 4, then 12 random) || expiry (8, big-endian)
+ *               || TEE (8, zero-padded)
  * and the challenge nonce is base64(HMAC-SHA256(K, "kbs-nonce v1" || payload)): 32 bytes
  * no one without K can predict, fresh per session.  K lives in the store, so every
  * restart and replica agrees.  A nonce is consumed by inserting the session row at
@@ -191,7 +192,12 @@ static tc_err cookie_new(struct tc_broker *b, const char *tee, time_t expires, s
     tc_err e;
 
     memset(c, 0, sizeof(*c));
-    if (RAND_bytes(c->payload, 16) != 1) {
+    /* Session id: 4 bytes of issue time (big-endian), then 12 random bytes.  Time-ordered ids
+     * land at the end of the store's index instead of anywhere in it. */
+    for (i = 0; i < 4; i++) {
+        c->payload[i] = (uint8_t)((uint64_t)(expires - (time_t)b->cfg.session_ttl) >> (24 - 8 * i));
+    }
+    if (RAND_bytes(c->payload + 4, 12) != 1) {
         return tc_fail_ssl(TC_ERR_CRYPTO, "random");
     }
     for (i = 0; i < 8; i++) {
@@ -409,7 +415,7 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
     uint8_t rd[64], evh[32];
     char evhex[65] = "", summary[600];
     json_t *root = NULL, *policy = NULL, *refvals = NULL, *claims = NULL, *rdj = NULL, *hdr = NULL;
-    char *jwt = NULL, *nonce = NULL;
+    char *jwt = NULL, *nonce = NULL, *claims_text = NULL;
     tc_err e;
 
     memset(&s, 0, sizeof(s));
@@ -525,9 +531,11 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
     tok.runtime_data = rdj;
     tok.simulated = out.simulated;
     tok.result = &res;
-    hdr = json_pack("{s:s,s:O}", "kid", b->kid, "jwk", b->jwk);
+    /* kid names the broker key (GET /kbs/v0/jwks publishes it). */
+    hdr = json_pack("{s:s}", "kid", b->kid);
     if (rdj == NULL || hdr == NULL || tc_ear_claims(&tok, &claims) != TC_ERR_OK ||
-        tc_jws_sign(b->key, hdr, claims, &jwt) != TC_ERR_OK) {
+        (claims_text = json_dumps(claims, JSON_COMPACT)) == NULL ||
+        tc_jws_sign_text(b->key, hdr, claims_text, strlen(claims_text), &jwt) != TC_ERR_OK) {
         refuse_ex(b, req, &a, 500, "AttestationError", resp, "token: %s", tc_err_detail());
         goto out;
     }
@@ -540,9 +548,9 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
     s.created = req->now;
     s.expires = ck.expires;
     s.simulated = out.simulated;
-    s.token = jwt;
+    s.claims = claims_text;
     e = b->store->ops->session_insert(b->store, &s, &a);
-    s.token = NULL;
+    s.claims = NULL;
     if (e != TC_ERR_OK) {
         a.reason = NULL;
         if (e == TC_ERR_MISMATCH) {
@@ -555,9 +563,20 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
     }
     tc_broker_log(b, req, 200, "attest", out.simulated, "session=%s tee=%s %s", s.id, s.tee,
                   summary);
-    tc_broker_json(resp, 200, json_pack("{s:s}", "token", jwt));
+    /* {"token": jwt}: a JWT is base64url and dots, nothing to escape. */
+    resp->status = 200;
+    resp->content_type = "application/json";
+    resp->body_len = strlen(jwt) + 12;
+    resp->body = malloc(resp->body_len + 1);
+    if (resp->body == NULL) {
+        resp->status = 500;
+        resp->body_len = 0;
+    } else {
+        snprintf(resp->body, resp->body_len + 1, "{\"token\":\"%s\"}", jwt);
+    }
     set_cookie(b, resp, req->session, s.expires);
 out:
+    free(claims_text);
     free(nonce);
     free(jwt);
     json_decref(hdr);
@@ -632,11 +651,12 @@ static void handle_resource_get(struct tc_broker *b, const struct tc_http_req *r
         a.session = ck.id;
     }
     if (a.session != NULL &&
-        b->store->ops->session_get(b->store, ck.id, req->now, &s) == TC_ERR_OK && s.token != NULL) {
-        /* Our own token, from our own store: its claims without re-checking the signature. */
-        if (tc_jwt_payload(s.token, strlen(s.token), &claims) != TC_ERR_OK) {
-            claims = NULL;
-        }
+        b->store->ops->session_get(b->store, ck.id, req->now, &s) == TC_ERR_OK &&
+        s.claims != NULL) {
+        /* The claims of the token this session was given, from our own store. */
+        json_error_t jerr;
+
+        claims = json_loads(s.claims, 0, &jerr);
         pkp = tc_json_pointer(
             claims, "/submods/cpu0/ear.veraison.annotated-evidence/runtime_data_claims/tee-pubkey");
         pk = pkp != NULL ? json_incref((json_t *)pkp) : NULL;

@@ -40,7 +40,7 @@ struct tc_session {
     char tee[16];
     time_t created, expires;
     int simulated;
-    char *token; /* the EAR JWT (malloc'd); its claims carry the tee-pubkey */
+    char *claims; /* the EAR claims (JSON text, malloc'd); they carry the tee-pubkey */
 };
 
 void tc_session_clear(struct tc_session *s);

@@ -53,9 +53,9 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
-    [ST_SESSION_INSERT] = "INSERT INTO sessions(id,tee,created,expires,sim,token) "
+    [ST_SESSION_INSERT] = "INSERT INTO sessions(id,tee,created,expires,sim,claims) "
                           "VALUES(?1,?2,?3,?4,?5,?6)",
-    [ST_SESSION_GET] = "SELECT tee,created,expires,sim,token "
+    [ST_SESSION_GET] = "SELECT tee,created,expires,sim,claims "
                        "FROM sessions WHERE id=?1 AND expires>?2",
     [ST_SESSION_PURGE] = "DELETE FROM sessions WHERE expires<=?1",
     [ST_SESSION_COUNT] = "SELECT count(*) FROM sessions WHERE expires>?1",
@@ -91,7 +91,7 @@ static const char schema[] =
     "INSERT OR IGNORE INTO meta(k,v) VALUES('config','0');"
     "CREATE TABLE IF NOT EXISTS sessions(id TEXT PRIMARY KEY, tee TEXT NOT NULL,"
     " created INTEGER NOT NULL, expires INTEGER NOT NULL, sim INTEGER NOT NULL DEFAULT 0,"
-    " token TEXT NOT NULL);"
+    " claims TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS sessions_expires ON sessions(expires);"
     "CREATE TABLE IF NOT EXISTS resources(path TEXT PRIMARY KEY, data BLOB NOT NULL,"
     " updated INTEGER NOT NULL);"
@@ -306,7 +306,7 @@ static char *col_strdup(sqlite3_stmt *st, int i)
 
 void tc_session_clear(struct tc_session *s)
 {
-    free(s->token);
+    free(s->claims);
     memset(s, 0, sizeof(*s));
 }
 
@@ -326,7 +326,7 @@ static tc_err sq_session_insert(struct tc_store *s, const struct tc_session *ss,
     sqlite3_bind_int64(st, 3, (sqlite3_int64)ss->created);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)ss->expires);
     sqlite3_bind_int(st, 5, ss->simulated);
-    bind_text(st, 6, ss->token);
+    bind_text(st, 6, ss->claims);
     c->last_rc = 0;
     e = write_tx(S(s), c, st, a, NULL);
     if (e != TC_ERR_OK &&
@@ -365,7 +365,7 @@ static tc_err sq_session_get(struct tc_store *s, const char *id, time_t now, str
     out->created = (time_t)sqlite3_column_int64(st, 1);
     out->expires = (time_t)sqlite3_column_int64(st, 2);
     out->simulated = sqlite3_column_int(st, 3);
-    out->token = col_strdup(st, 4);
+    out->claims = col_strdup(st, 4);
     sqlite3_reset(st);
     return TC_ERR_OK;
 }

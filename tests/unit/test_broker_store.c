@@ -48,13 +48,13 @@ static void test_ops(void)
     ss.created = 100;
     ss.expires = 400;
     ss.simulated = 1;
-    ss.token = "a.b.c";
+    ss.claims = "{\"a\":1}";
     CHECK_OK(s->ops->session_insert(s, &ss, &a), "session inserted");
     CHECK_ERR(s->ops->session_insert(s, &ss, &a), TC_ERR_MISMATCH,
               "the same session id twice: the nonce is single-use");
     CHECK_OK(s->ops->session_get(s, ss.id, 399, &got), "session read");
-    CHECK(strcmp(got.tee, "sim") == 0 && got.simulated && got.token &&
-              strcmp(got.token, "a.b.c") == 0 && got.expires == 400,
+    CHECK(strcmp(got.tee, "sim") == 0 && got.simulated && got.claims &&
+              strcmp(got.claims, "{\"a\":1}") == 0 && got.expires == 400,
           "session fields");
     tc_session_clear(&got);
     CHECK_ERR(s->ops->session_get(s, ss.id, 400, &got), TC_ERR_NOT_FOUND,
