@@ -21,6 +21,9 @@
 #include "trustchain/kbs.h"
 #include "trustchain/sim.h"
 
+/* "kbs <command>", for messages. */
+static char label[64] = "kbs";
+
 static void help(void)
 {
     printf("Usage: %s kbs <command> [options]\n"
@@ -182,7 +185,7 @@ static int parse(const char *cmd, int argc, char **argv, struct args *a)
         case O_VMPL:
             a->vmpl = (unsigned)strtoul(optarg, &end, 10);
             if (*end != '\0' || a->vmpl > 3) {
-                return cli_usage(cmd, "--vmpl takes 0..3");
+                return cli_usage(label, "--vmpl takes 0..3");
             }
             break;
         case O_SIM_KEY:
@@ -197,7 +200,7 @@ static int parse(const char *cmd, int argc, char **argv, struct args *a)
         case O_SIM_SVN:
             a->sim_svn = (unsigned)strtoul(optarg, &end, 10);
             if (*end != '\0') {
-                return cli_usage(cmd, "--sim-svn takes a number");
+                return cli_usage(label, "--sim-svn takes a number");
             }
             break;
         case O_SIM_DEBUG:
@@ -211,7 +214,7 @@ static int parse(const char *cmd, int argc, char **argv, struct args *a)
             long v = strtol(optarg, &end, 10);
 
             if (*end != '\0' || v <= 0 || v > 86400L * 366) {
-                return cli_usage(cmd, "%s takes a positive number of seconds",
+                return cli_usage(label, "%s takes a positive number of seconds",
                                  c == O_TTL ? "--ttl" : "--timeout");
             }
             if (c == O_TTL) {
@@ -262,7 +265,7 @@ static int parse(const char *cmd, int argc, char **argv, struct args *a)
             help();
             return -1;
         default:
-            return cli_usage(cmd, "unknown or incomplete option '%s'", argv[optind - 1]);
+            return cli_usage(label, "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     a->pos = argv + optind;
@@ -273,10 +276,10 @@ static int parse(const char *cmd, int argc, char **argv, struct args *a)
 static int need_url(const char *cmd, const struct args *a)
 {
     if (a->url == NULL) {
-        return cli_usage(cmd, "--url URL is required (e.g. http://127.0.0.1:8080)");
+        return cli_usage(label, "--url URL is required (e.g. http://127.0.0.1:8080)");
     }
     if (strncmp(a->url, "http://", 7) != 0 && strncmp(a->url, "https://", 8) != 0) {
-        return cli_usage(cmd, "--url must start with http:// or https://");
+        return cli_usage(label, "--url must start with http:// or https://");
     }
     return 0;
 }
@@ -289,7 +292,7 @@ static int hex_arg(const char *cmd, const char *opt, const char *s, uint8_t *out
         return 0;
     }
     if (tc_hex_decode(s, strlen(s), out, n, &got) != TC_ERR_OK || got != n) {
-        return cli_usage(cmd, "%s takes %zu bytes of hex (%zu digits)", opt, n, 2 * n);
+        return cli_usage(label, "%s takes %zu bytes of hex (%zu digits)", opt, n, 2 * n);
     }
     return 0;
 }
@@ -302,10 +305,10 @@ static int guest_opts(const char *cmd, const struct args *a, struct tc_kbs_clien
 
     memset(o, 0, sizeof(*o));
     if (a->tee == NULL) {
-        return cli_usage(cmd, "--tee snp|tdx|sim is required");
+        return cli_usage(label, "--tee snp|tdx|sim is required");
     }
     if (tc_tee_kind_parse(a->tee, &o->guest.tee) != TC_ERR_OK) {
-        return cli_usage(cmd, "--tee takes snp, tdx or sim, not '%s'", a->tee);
+        return cli_usage(label, "--tee takes snp, tdx or sim, not '%s'", a->tee);
     }
     o->url = a->url;
     o->timeout = a->timeout;
@@ -319,7 +322,7 @@ static int guest_opts(const char *cmd, const struct args *a, struct tc_kbs_clien
         } else if (strcmp(a->key_alg, "rsa") == 0) {
             o->key_kind = TC_JWK_RSA;
         } else {
-            return cli_usage(cmd, "--key-alg takes p256, p521 or rsa");
+            return cli_usage(label, "--key-alg takes p256, p521 or rsa");
         }
     }
     o->guest.tsm_root = a->tsm_root;
@@ -362,14 +365,14 @@ static int do_get(const char *cmd, const struct args *a, int want_resource)
     }
     if (want_resource) {
         if (a->npos != 1) {
-            return cli_usage(cmd, "give exactly one resource path REPO/TYPE/TAG");
+            return cli_usage(label, "give exactly one resource path REPO/TYPE/TAG");
         }
         path = a->pos[0];
         if (path[0] == '/') {
             path++;
         }
     } else if (a->npos != 0) {
-        return cli_usage(cmd, "unexpected argument '%s'", a->pos[0]);
+        return cli_usage(label, "unexpected argument '%s'", a->pos[0]);
     }
     if ((rc = guest_opts(cmd, a, &o)) != 0) {
         return rc;
@@ -434,7 +437,7 @@ static int do_evidence(const char *cmd, const struct args *a)
     tc_err e;
 
     if (a->report_data == NULL) {
-        return cli_usage(cmd, "--report-data HEX (64 bytes) is required");
+        return cli_usage(label, "--report-data HEX (64 bytes) is required");
     }
     if ((rc = hex_arg(cmd, "--report-data", a->report_data, rd, 64)) != 0 ||
         (rc = guest_opts(cmd, a, &o)) != 0) {
@@ -476,14 +479,14 @@ static int do_keygen(const char *cmd, const struct args *a)
     int rc;
 
     if (a->out == NULL || a->alg == NULL) {
-        return cli_usage(cmd, "--alg ed25519|es256 and --out PRIV.pem are required");
+        return cli_usage(label, "--alg ed25519|es256 and --out PRIV.pem are required");
     }
     if (strcmp(a->alg, "ed25519") == 0) {
         k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
     } else if (strcmp(a->alg, "es256") == 0) {
         k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
     } else {
-        return cli_usage(cmd, "--alg takes ed25519 or es256");
+        return cli_usage(label, "--alg takes ed25519 or es256");
     }
     if (k == NULL) {
         return cli_fail(tc_fail_ssl(TC_ERR_CRYPTO, "key generation"));
@@ -551,7 +554,7 @@ static int do_admin_token(const char *cmd, const struct args *a)
     tc_err e;
 
     if (a->key == NULL) {
-        return cli_usage(cmd, "--key PRIV.pem is required");
+        return cli_usage(label, "--key PRIV.pem is required");
     }
     if ((e = mint(a->key, a->ttl, a->sub, &jwt)) != TC_ERR_OK) {
         return cli_fail(e);
@@ -587,7 +590,7 @@ static int admin_call(const char *cmd, const struct args *a, const char *method,
     }
     if (token == NULL) {
         free(jwt);
-        return cli_usage(cmd, "needs --token, --admin-key or $TRUSTCHAIN_ADMIN_TOKEN");
+        return cli_usage(label, "needs --token, --admin-key or $TRUSTCHAIN_ADMIN_TOKEN");
     }
     snprintf(url, sizeof(url), "%s/kbs/v0/%s", a->url, rel);
     e = tc_kbs_http(url, token, method, body, len, a->timeout, &status, &resp, NULL);
@@ -626,7 +629,7 @@ static int do_admin(const char *cmd, const struct args *a)
         const char *path;
 
         if (a->npos != 1) {
-            return cli_usage(cmd, "give exactly one resource path REPO/TYPE/TAG");
+            return cli_usage(label, "give exactly one resource path REPO/TYPE/TAG");
         }
         path = a->pos[0][0] == '/' ? a->pos[0] + 1 : a->pos[0];
         snprintf(rel, sizeof(rel), "resource/%s", path);
@@ -634,7 +637,7 @@ static int do_admin(const char *cmd, const struct args *a)
             return admin_call(cmd, a, "DELETE", rel, NULL, 0);
         }
         if ((a->file == NULL) == (a->value == NULL)) {
-            return cli_usage(cmd, "give the secret with --file FILE or --value STRING");
+            return cli_usage(label, "give the secret with --file FILE or --value STRING");
         }
         if (a->file != NULL) {
             if ((e = tc_file_read(a->file, 16 << 20, &data, &n)) != TC_ERR_OK) {
@@ -654,14 +657,14 @@ static int do_admin(const char *cmd, const struct args *a)
     }
     if (strcmp(cmd, "delete-policy") == 0) {
         if (a->npos != 1) {
-            return cli_usage(cmd, "give the policy id");
+            return cli_usage(label, "give the policy id");
         }
         snprintf(rel, sizeof(rel), "resource-policy/%s", a->pos[0]);
         return admin_call(cmd, a, "DELETE", rel, NULL, 0);
     }
     if (strcmp(cmd, "set-policy") == 0 || strcmp(cmd, "set-attestation-policy") == 0) {
         if (a->npos != 1) {
-            return cli_usage(cmd, "give the policy file (JSON)");
+            return cli_usage(label, "give the policy file (JSON)");
         }
         if ((e = tc_file_read(a->pos[0], 1 << 20, &data, &n)) != TC_ERR_OK) {
             return cli_fail(e);
@@ -678,7 +681,7 @@ static int do_admin(const char *cmd, const struct args *a)
         int i;
 
         if (a->tee == NULL || a->name == NULL || a->npos < 1) {
-            return cli_usage(cmd, "--tee TEE --name NAME and at least one VALUE are required");
+            return cli_usage(label, "--tee TEE --name NAME and at least one VALUE are required");
         }
         vals = json_array();
         for (i = 0; i < a->npos; i++) {
@@ -714,6 +717,7 @@ int cmd_kbs(int argc, char **argv)
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     cmd = argv[1];
+    snprintf(label, sizeof(label), "kbs %.50s", cmd);
     rc = parse(cmd, argc - 1, argv + 1, &a);
     if (rc != 0) {
         return rc < 0 ? EXIT_OK : rc;
