@@ -141,7 +141,7 @@ tc_err tc_measure_vcpu_sig(const char *type, uint32_t *sig)
     size_t i;
 
     for (i = 0; i < N_VCPU_TYPES; i++) {
-        if (strcasecmp(type, vcpu_types[i].name) == 0) {
+        if (strcmp(type, vcpu_types[i].name) == 0) { /* exact, as the reference's choices */
             return tc_measure_cpu_sig(vcpu_types[i].family, vcpu_types[i].model,
                                       vcpu_types[i].stepping, sig);
         }

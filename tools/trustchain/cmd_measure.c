@@ -192,8 +192,9 @@ static int py_int(const char *s, int base, int *neg, uint64_t *v)
     return 0;
 }
 
-/* An integer flag in [0, max]. */
-static int int_arg(const char *flag, const char *s, int base, uint64_t max, uint64_t *v)
+/* An integer flag in [min, max]. */
+static int int_arg(const char *flag, const char *s, int base, uint64_t min, uint64_t max,
+                   uint64_t *v)
 {
     int neg;
 
@@ -202,9 +203,9 @@ static int int_arg(const char *flag, const char *s, int base, uint64_t max, uint
                   base == 0 ? "integer" : "decimal integer", s);
         return -1;
     }
-    if ((neg && *v != 0) || *v > max) {
-        cli_usage("measure", "--%s: %s%llu is out of range (0..%llu)", flag, neg ? "-" : "",
-                  (unsigned long long)*v, (unsigned long long)max);
+    if ((neg && *v != 0) || *v < min || *v > max) {
+        cli_usage("measure", "--%s: %s%llu is out of range (%llu..%llu)", flag, neg ? "-" : "",
+                  (unsigned long long)*v, (unsigned long long)min, (unsigned long long)max);
         return -1;
     }
     return 0;
@@ -342,14 +343,23 @@ int cmd_measure(int argc, char **argv)
     in.want_file_hashes = strcmp(fmt, "json") == 0;
     in.guest_features = 0x1; /* the reference's default */
     if (seen[O_GUEST_FEATURES] &&
-        int_arg("guest-features", val[O_GUEST_FEATURES], 0, UINT64_MAX, &in.guest_features)) {
+        int_arg("guest-features", val[O_GUEST_FEATURES], 0, 0, UINT64_MAX, &in.guest_features)) {
         return EXIT_USAGE;
     }
     if (seen[O_VCPUS]) {
-        if (int_arg("vcpus", val[O_VCPUS], 10, UINT_MAX, &v)) {
+        int neg;
+
+        /* sev and snp:ovmf-hash ignore the count: like the reference, only its syntax matters. */
+        if (in.mode == TC_SEV_MODE_SEV || in.mode == TC_SEV_MODE_SNP_OVMF_HASH) {
+            if (py_int(val[O_VCPUS], 10, &neg, &v) != 0) {
+                return cli_usage("measure", "--vcpus: invalid decimal integer value '%s'",
+                                 val[O_VCPUS]);
+            }
+        } else if (int_arg("vcpus", val[O_VCPUS], 10, 1, TC_MEASURE_MAX_VCPUS, &v)) {
             return EXIT_USAGE;
+        } else {
+            in.vcpus = (unsigned)v;
         }
-        in.vcpus = (unsigned)v;
     }
     if (in.mode != TC_SEV_MODE_SNP_OVMF_HASH) {
         if (!seen[O_KERNEL] || val[O_KERNEL][0] == '\0') {
@@ -373,7 +383,7 @@ int cmd_measure(int argc, char **argv)
             return cli_usage("measure", "--vcpu-type: %s", tc_err_detail());
         }
         if (seen[O_VCPU_SIG]) {
-            if (int_arg("vcpu-sig", val[O_VCPU_SIG], 0, UINT32_MAX, &v)) {
+            if (int_arg("vcpu-sig", val[O_VCPU_SIG], 0, 0, UINT32_MAX, &v)) {
                 return EXIT_USAGE;
             }
             in.vcpu_sig = (uint32_t)v;
@@ -385,9 +395,9 @@ int cmd_measure(int argc, char **argv)
                 return cli_usage("measure",
                                  "--vcpu-family needs --vcpu-model and --vcpu-stepping");
             }
-            if (int_arg("vcpu-family", val[O_VCPU_FAMILY], 10, UINT_MAX, &fam) ||
-                int_arg("vcpu-model", val[O_VCPU_MODEL], 10, UINT_MAX, &model) ||
-                int_arg("vcpu-stepping", val[O_VCPU_STEPPING], 10, UINT_MAX, &step)) {
+            if (int_arg("vcpu-family", val[O_VCPU_FAMILY], 10, 0, UINT_MAX, &fam) ||
+                int_arg("vcpu-model", val[O_VCPU_MODEL], 10, 0, UINT_MAX, &model) ||
+                int_arg("vcpu-stepping", val[O_VCPU_STEPPING], 10, 0, UINT_MAX, &step)) {
                 return EXIT_USAGE;
             }
             if (tc_measure_cpu_sig((unsigned)fam, (unsigned)model, (unsigned)step,
@@ -417,7 +427,7 @@ int cmd_measure(int argc, char **argv)
                 }
                 in.vars_size = (uint64_t)st.st_size;
             } else if (seen[O_VARS_SIZE]) {
-                if (int_arg("vars-size", val[O_VARS_SIZE], 10, UINT32_MAX, &in.vars_size)) {
+                if (int_arg("vars-size", val[O_VARS_SIZE], 10, 0, UINT32_MAX, &in.vars_size)) {
                     return EXIT_USAGE;
                 }
             }
