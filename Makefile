@@ -34,6 +34,7 @@ TOOL_SRC := $(sort $(wildcard tools/trustchain/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TSUP_SRC := $(sort $(wildcard tests/support/*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+BENCH_SRC := $(sort $(wildcard bench/*.c))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/obj/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(O)/obj/%.o)
@@ -42,6 +43,7 @@ LIB := $(O)/libtrustchain.a
 CLI := $(O)/trustchain
 TESTS := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)
 REPLAYS := $(FUZZ_SRC:fuzz/fuzz_%.c=$(O)/fuzz/replay_%)
+BENCHES := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 
 .PHONY: all check check-run demo deps fuzz bench clean format
 .DEFAULT_GOAL := all
@@ -69,6 +71,10 @@ $(O)/fuzz/replay_%: $(O)/obj/fuzz/fuzz_%.o $(O)/obj/fuzz/replay.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
+$(O)/bench/%: $(O)/obj/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+
 # Build dependencies come from Debian; scripts/deps.sh installs only what is missing.
 deps:
 	@scripts/deps.sh
@@ -86,7 +92,7 @@ demo: deps
 fuzz:
 	@$(MAKE) --no-print-directory -f fuzz/Makefile
 
-bench: $(CLI)
+bench: $(CLI) $(BENCHES)
 	bench/run $(O)
 
 format:

@@ -16,9 +16,13 @@
  * The order and contents follow what the reference tool (sev-snp-measure)
  * computes, so that the digests are the same.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -156,13 +160,159 @@ const char *tc_measure_vcpu_type_name(size_t i)
     return i < N_VCPU_TYPES ? vcpu_types[i].name : NULL;
 }
 
+/* ---- the images: parsed from their tail, then streamed ---- */
+
+#define CHUNK ((size_t)256 << 10) /* a multiple of the page size */
+
+struct image {
+    const char *what;
+    const uint8_t *mem; /* the whole image in memory (caller's bytes, or a non-regular file) */
+    uint8_t *owned;     /* to free: the tail read from a file, or a file read whole */
+    int fd;             /* a regular file, streamed from; -1 if mem */
+    uint64_t len;
+    struct tc_sev_fw fw;
+};
+
+/* Read exactly n bytes at off (a short read means the file shrank: an I/O error). */
+static tc_err pread_full(const struct image *im, uint8_t *buf, size_t n, uint64_t off)
+{
+    size_t got = 0;
+
+    while (got < n) {
+        ssize_t r = pread(im->fd, buf + got, n - got, (off_t)(off + got));
+
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r < 0) {
+            return tc_fail(TC_ERR_IO, "%s: %s", im->what, strerror(errno));
+        }
+        if (r == 0) {
+            return tc_fail(TC_ERR_IO, "%s: file changed while being read", im->what);
+        }
+        got += (size_t)r;
+    }
+    return TC_ERR_OK;
+}
+
+static tc_err image_open(struct image *im, const char *what, const char *path,
+                         const uint8_t *data, size_t len)
+{
+    struct stat st;
+    size_t t;
+    tc_err e;
+
+    memset(im, 0, sizeof(*im));
+    im->what = what;
+    im->fd = -1;
+    if (data != NULL) {
+        im->mem = data;
+        im->len = len;
+        return tc_sev_fw_parse(data, len, what, &im->fw);
+    }
+    if (path == NULL || path[0] == '\0') {
+        return tc_fail(TC_ERR_USAGE, "no %s image given", what);
+    }
+    im->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (im->fd < 0) {
+        return tc_fail(TC_ERR_IO, "%s '%s': %s", what, path, strerror(errno));
+    }
+    if (fstat(im->fd, &st) != 0) {
+        return tc_fail(TC_ERR_IO, "%s '%s': %s", what, path, strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        return tc_fail(TC_ERR_IO, "%s '%s': is a directory", what, path);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        /* A pipe cannot be read from its end first: take it whole (capped). */
+        size_t n = 0;
+
+        close(im->fd);
+        im->fd = -1;
+        if ((e = tc_file_read(path, TC_MEASURE_FW_MAX, &im->owned, &n)) != TC_ERR_OK) {
+            return tc_fail_ctx(e, "%s", what);
+        }
+        im->mem = im->owned;
+        im->len = n;
+        return tc_sev_fw_parse(im->mem, n, what, &im->fw);
+    }
+    im->len = (uint64_t)st.st_size;
+    if (im->len > TC_MEASURE_FW_MAX) {
+        return tc_fail(TC_ERR_TOO_LARGE, "%s '%s': %llu bytes (at most %zu)", what, path,
+                       (unsigned long long)im->len, TC_MEASURE_FW_MAX);
+    }
+    t = im->len < TC_SEV_FW_TAIL ? (size_t)im->len : TC_SEV_FW_TAIL;
+    im->owned = malloc(t > 0 ? t : 1);
+    if (im->owned == NULL) {
+        return tc_fail(TC_ERR_NOMEM, "%s: %zu bytes", what, t);
+    }
+    if ((e = pread_full(im, im->owned, t, im->len - t)) != TC_ERR_OK) {
+        return e;
+    }
+    return tc_sev_fw_parse_tail(im->owned, t, im->len, what, &im->fw);
+}
+
+static void image_close(struct image *im)
+{
+    if (im->fd >= 0) {
+        close(im->fd);
+    }
+    free(im->owned);
+    im->fd = -1;
+    im->owned = NULL;
+}
+
+/* Where the image's bytes go, in one pass. */
+struct sink {
+    struct tc_gctx *g; /* SNP: NORMAL pages from gpa */
+    uint64_t gpa;
+    EVP_MD_CTX *sha;      /* SEV / SEV-ES: the launch digest */
+    EVP_MD_CTX *file_sha; /* --json: SHA-256 of the file */
+};
+
+static tc_err sink_feed(struct sink *s, uint64_t off, const uint8_t *p, size_t n)
+{
+    tc_err e;
+
+    if (s->g != NULL && (e = tc_gctx_normal(s->g, s->gpa + off, p, n)) != TC_ERR_OK) {
+        return e;
+    }
+    if ((s->sha != NULL && EVP_DigestUpdate(s->sha, p, n) != 1) ||
+        (s->file_sha != NULL && EVP_DigestUpdate(s->file_sha, p, n) != 1)) {
+        return tc_fail_ssl(TC_ERR_CRYPTO, "SHA-256");
+    }
+    return TC_ERR_OK;
+}
+
+static tc_err image_stream(const struct image *im, uint8_t *buf, struct sink *s)
+{
+    uint64_t off;
+    tc_err e;
+
+    if (im->mem != NULL) {
+        return sink_feed(s, 0, im->mem, (size_t)im->len);
+    }
+    (void)posix_fadvise(im->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    for (off = 0; off < im->len; off += CHUNK) {
+        size_t n = im->len - off < CHUNK ? (size_t)(im->len - off) : CHUNK;
+
+        if ((e = pread_full(im, buf, n, off)) != TC_ERR_OK ||
+            (e = sink_feed(s, off, buf, n)) != TC_ERR_OK) {
+            return e;
+        }
+    }
+    return TC_ERR_OK;
+}
+
 /* ---- the measurement ---- */
 
 struct job {
     const struct tc_measure_input *in;
     struct tc_measure_result *out;
-    uint8_t *fw_owned, *svsm_owned;
-    struct tc_sev_fw fw, svsm;
+    struct image fw, svsm;
+    uint8_t *buf; /* CHUNK bytes for streaming */
+    EVP_MD *sha256;
+    EVP_MD_CTX *file_sha;
     int has_kernel;
     struct tc_sev_hashes hashes;
 };
@@ -186,32 +336,15 @@ static void region(struct tc_measure_result *out, const char *what, uint8_t type
 static void region_vmsa(struct tc_measure_result *out, unsigned first, unsigned count,
                         const uint8_t *sha384)
 {
+    struct tc_measure_region *r;
+
     region(out, "vmsa", out->mode == TC_SEV_MODE_SEV_ES ? TC_SNP_PAGE_NONE : TC_SNP_PAGE_VMSA,
            out->mode == TC_SEV_MODE_SEV_ES ? 0 : TC_GCTX_VMSA_GPA,
            (uint64_t)count * TC_MEASURE_VMSA_SIZE);
-    out->regions[out->n_regions - 1].first = first;
-    out->regions[out->n_regions - 1].count = count;
-    memcpy(out->regions[out->n_regions - 1].sha384, sha384, 48);
-}
-
-static tc_err load(const char *path, const uint8_t *data, size_t len, const char *what,
-                   uint8_t **owned, const uint8_t **p, size_t *n)
-{
-    tc_err e;
-
-    if (data != NULL) {
-        *p = data;
-        *n = len;
-        return TC_ERR_OK;
-    }
-    if (path == NULL || path[0] == '\0') {
-        return tc_fail(TC_ERR_USAGE, "no %s image given", what);
-    }
-    if ((e = tc_file_read(path, TC_MEASURE_FW_MAX, owned, n)) != TC_ERR_OK) {
-        return tc_fail_ctx(e, "%s", what);
-    }
-    *p = *owned;
-    return TC_ERR_OK;
+    r = &out->regions[out->n_regions - 1];
+    r->first = first;
+    r->count = count;
+    memcpy(r->sha384, sha384, 48);
 }
 
 static int present(const char *s)
@@ -259,45 +392,53 @@ static tc_err check_input(const struct tc_measure_input *in)
     return TC_ERR_OK;
 }
 
-static tc_err sha256_bytes(const uint8_t *p, size_t n, uint8_t *out)
+/* --json: the file's SHA-256 comes from the same pass when the image is streamed anyway. */
+static tc_err file_sha_start(struct job *j, struct sink *s)
 {
-    EVP_MD *md = EVP_MD_fetch(NULL, "SHA256", NULL);
-    tc_err e;
-
-    if (md == NULL) {
-        return tc_fail_ssl(TC_ERR_CRYPTO, "SHA-256 unavailable");
+    if (!j->in->want_file_hashes) {
+        return TC_ERR_OK;
     }
-    e = tc_digest(md, p, n, out);
-    EVP_MD_free(md);
-    return e;
+    if (EVP_DigestInit_ex2(j->file_sha, j->sha256, NULL) != 1) {
+        return tc_fail_ssl(TC_ERR_CRYPTO, "SHA-256");
+    }
+    s->file_sha = j->file_sha;
+    return TC_ERR_OK;
+}
+
+static tc_err file_sha_end(struct job *j, uint8_t *out)
+{
+    if (j->in->want_file_hashes && EVP_DigestFinal_ex(j->file_sha, out, NULL) != 1) {
+        return tc_fail_ssl(TC_ERR_CRYPTO, "SHA-256");
+    }
+    return TC_ERR_OK;
 }
 
 /* SEV and SEV-ES: the kernel-hashes area must exist (QEMU: sev_add_kernel_loader_hashes). */
-static tc_err check_sev_hashes_area(const struct job *j)
+static tc_err check_sev_hashes_area(const struct tc_sev_fw *fw)
 {
-    if (!j->fw.have_hashes_area || j->fw.hashes_gpa == 0) {
+    if (!fw->have_hashes_area || fw->hashes_gpa == 0) {
         return tc_fail(TC_ERR_UNSUPPORTED, "a kernel was given but the firmware does not support "
                        "kernel/initrd/cmdline measurement (no kernel-hashes area)");
     }
-    if (j->fw.hashes_size < TC_SEV_HASH_TABLE_PADDED) {
+    if (fw->hashes_size < TC_SEV_HASH_TABLE_PADDED) {
         return tc_fail(TC_ERR_MALFORMED, "firmware kernel-hashes area is %u bytes, the table "
-                       "needs %d", j->fw.hashes_size, TC_SEV_HASH_TABLE_PADDED);
+                       "needs %d", fw->hashes_size, TC_SEV_HASH_TABLE_PADDED);
     }
     return TC_ERR_OK;
 }
 
 /* SNP: the table goes into the SNP_KERNEL_HASHES page at the area's offset in it. */
-static tc_err check_snp_hashes_area(const struct job *j, int *section)
+static tc_err check_snp_hashes_area(const struct tc_sev_fw *fw, int *section)
 {
     const struct tc_measure_section *s;
-    int i = tc_sev_fw_find_section(&j->fw, TC_SEV_SECTION_SNP_KERNEL_HASHES);
+    int i = tc_sev_fw_find_section(fw, TC_SEV_SECTION_SNP_KERNEL_HASHES);
 
     if (i < 0) {
         return tc_fail(TC_ERR_UNSUPPORTED, "a kernel was given but the firmware's SEV metadata "
                        "has no SNP_KERNEL_HASHES section");
     }
-    s = &j->fw.sections[i];
-    if (!j->fw.have_hashes_area) {
+    s = &fw->sections[i];
+    if (!fw->have_hashes_area) {
         return tc_fail(TC_ERR_MALFORMED, "firmware has an SNP_KERNEL_HASHES section but no "
                        "kernel-hashes area entry in its GUID table");
     }
@@ -305,10 +446,10 @@ static tc_err check_snp_hashes_area(const struct job *j, int *section)
         return tc_fail(TC_ERR_MALFORMED, "firmware SNP_KERNEL_HASHES section is 0x%x bytes, not "
                        "one page", s->len);
     }
-    if (j->fw.hashes_gpa < s->gpa ||
-        (uint64_t)j->fw.hashes_gpa + TC_SEV_HASH_TABLE_PADDED > (uint64_t)s->gpa + s->len) {
+    if (fw->hashes_gpa < s->gpa ||
+        (uint64_t)fw->hashes_gpa + TC_SEV_HASH_TABLE_PADDED > (uint64_t)s->gpa + s->len) {
         return tc_fail(TC_ERR_MALFORMED, "firmware kernel-hashes area at 0x%x does not fit in "
-                       "its SNP_KERNEL_HASHES page at 0x%x", j->fw.hashes_gpa, s->gpa);
+                       "its SNP_KERNEL_HASHES page at 0x%x", fw->hashes_gpa, s->gpa);
     }
     *section = i;
     return TC_ERR_OK;
@@ -321,21 +462,25 @@ static tc_err do_sev(struct job *j)
     uint8_t table[TC_SEV_HASH_TABLE_PADDED];
     uint8_t page[TC_MEASURE_VMSA_SIZE];
     uint8_t sha[2][48];
+    struct sink s = {0};
     EVP_MD_CTX *ctx = NULL;
-    EVP_MD *md = NULL, *md384 = NULL;
+    EVP_MD *md384 = NULL;
     unsigned i;
     tc_err e = TC_ERR_OK;
 
-    if (j->has_kernel && (e = check_sev_hashes_area(j)) != TC_ERR_OK) {
+    if (j->has_kernel && (e = check_sev_hashes_area(&j->fw.fw)) != TC_ERR_OK) {
         return e;
     }
-    md = EVP_MD_fetch(NULL, "SHA256", NULL);
     md384 = EVP_MD_fetch(NULL, "SHA384", NULL);
     ctx = EVP_MD_CTX_new();
-    if (md == NULL || md384 == NULL || ctx == NULL ||
-        EVP_DigestInit_ex2(ctx, md, NULL) != 1 ||
-        EVP_DigestUpdate(ctx, j->fw.data, j->fw.len) != 1) {
+    if (md384 == NULL || ctx == NULL || EVP_DigestInit_ex2(ctx, j->sha256, NULL) != 1) {
         e = tc_fail_ssl(TC_ERR_CRYPTO, "SHA-256");
+        goto out;
+    }
+    s.sha = ctx;
+    if ((e = file_sha_start(j, &s)) != TC_ERR_OK ||
+        (e = image_stream(&j->fw, j->buf, &s)) != TC_ERR_OK ||
+        (e = file_sha_end(j, out->fw_sha256)) != TC_ERR_OK) {
         goto out;
     }
     region(out, "firmware", TC_SNP_PAGE_NONE, out->fw_gpa, out->fw_len);
@@ -349,14 +494,14 @@ static tc_err do_sev(struct job *j)
             e = tc_fail_ssl(TC_ERR_CRYPTO, "SHA-256");
             goto out;
         }
-        region(out, "kernel-hashes-table", TC_SNP_PAGE_NONE, j->fw.hashes_gpa, sizeof(table));
+        region(out, "kernel-hashes-table", TC_SNP_PAGE_NONE, j->fw.fw.hashes_gpa, sizeof(table));
     }
     if (in->mode == TC_SEV_MODE_SEV_ES) {
         /* SEV-ES VMSAs carry no SEV_FEATURES (the reference measures 0). */
         for (i = 0; i < in->vcpus; i++) {
             if (i <= 1) {
-                tc_vmsa_build(page, i == 0 ? TC_VMSA_BSP_EIP : j->fw.reset_eip, 0, in->vcpu_sig,
-                              in->vmm);
+                tc_vmsa_build(page, i == 0 ? TC_VMSA_BSP_EIP : j->fw.fw.reset_eip, 0,
+                              in->vcpu_sig, in->vmm);
                 if ((e = tc_digest(md384, page, sizeof(page), sha[i])) != TC_ERR_OK) {
                     goto out;
                 }
@@ -382,7 +527,6 @@ static tc_err do_sev(struct job *j)
     out->digest_len = 32;
 out:
     EVP_MD_CTX_free(ctx);
-    EVP_MD_free(md);
     EVP_MD_free(md384);
     return e;
 }
@@ -392,7 +536,6 @@ static tc_err snp_sections(struct job *j, struct tc_gctx *g, const struct tc_sev
                            enum tc_vmm_type vmm, int kernel_section)
 {
     struct tc_measure_result *out = j->out;
-    uint8_t page[TC_MEASURE_PAGE];
     size_t i;
     tc_err e;
 
@@ -416,11 +559,12 @@ static tc_err snp_sections(struct job *j, struct tc_gctx *g, const struct tc_sev
             break;
         case TC_SEV_SECTION_SNP_KERNEL_HASHES:
             if ((int)i == kernel_section) {
+                /* A NORMAL page: zeros with QEMU's table at the area's offset in the page. */
                 uint8_t h[48];
 
-                memset(page, 0, sizeof(page));
-                tc_sev_hashes_table(&j->hashes, page + (fw->hashes_gpa - s->gpa));
-                if ((e = tc_gctx_sha384(g, page, sizeof(page), h)) != TC_ERR_OK ||
+                memset(j->buf, 0, TC_MEASURE_PAGE);
+                tc_sev_hashes_table(&j->hashes, j->buf + (fw->hashes_gpa - s->gpa));
+                if ((e = tc_gctx_sha384(g, j->buf, TC_MEASURE_PAGE, h)) != TC_ERR_OK ||
                     (e = tc_gctx_page(g, TC_SNP_PAGE_NORMAL, s->gpa, h)) != TC_ERR_OK) {
                     return e;
                 }
@@ -453,9 +597,8 @@ static tc_err snp_sections(struct job *j, struct tc_gctx *g, const struct tc_sev
     return TC_ERR_OK;
 }
 
-/* One VMSA per vCPU; all APs share one page, hashed once. */
-static tc_err snp_vmsas(struct job *j, struct tc_gctx *g, uint8_t pages[2][TC_MEASURE_VMSA_SIZE],
-                        int n_distinct)
+/* One VMSA per vCPU: the BSP's (pages[0]) then the APs' (pages[1], or pages[0] if n == 1). */
+static tc_err snp_vmsas(struct job *j, struct tc_gctx *g, const uint8_t *pages, int n_distinct)
 {
     const struct tc_measure_input *in = j->in;
     uint8_t sha[2][48];
@@ -463,8 +606,10 @@ static tc_err snp_vmsas(struct job *j, struct tc_gctx *g, uint8_t pages[2][TC_ME
     int k;
     tc_err e;
 
+    /* All APs share one page: hashed once, whatever the vCPU count. */
     for (k = 0; k < n_distinct; k++) {
-        if ((e = tc_gctx_sha384(g, pages[k], TC_MEASURE_VMSA_SIZE, sha[k])) != TC_ERR_OK) {
+        if ((e = tc_gctx_sha384(g, pages + (size_t)k * TC_MEASURE_VMSA_SIZE, TC_MEASURE_VMSA_SIZE,
+                                sha[k])) != TC_ERR_OK) {
             return e;
         }
     }
@@ -474,7 +619,8 @@ static tc_err snp_vmsas(struct job *j, struct tc_gctx *g, uint8_t pages[2][TC_ME
             return e;
         }
         if (in->vmsa_cb != NULL &&
-            (e = in->vmsa_cb(in->vmsa_ctx, i, pages[k], TC_MEASURE_VMSA_SIZE)) != TC_ERR_OK) {
+            (e = in->vmsa_cb(in->vmsa_ctx, i, pages + (size_t)k * TC_MEASURE_VMSA_SIZE,
+                             TC_MEASURE_VMSA_SIZE)) != TC_ERR_OK) {
             return e;
         }
     }
@@ -493,24 +639,33 @@ static tc_err do_snp(struct job *j)
 {
     const struct tc_measure_input *in = j->in;
     struct tc_measure_result *out = j->out;
-    uint8_t (*pages)[TC_MEASURE_VMSA_SIZE] = NULL;
     int kernel_section = -1;
+    struct sink s = {0};
     struct tc_gctx g;
     tc_err e;
 
-    if (j->has_kernel && (e = check_snp_hashes_area(j, &kernel_section)) != TC_ERR_OK) {
+    if (j->has_kernel && (e = check_snp_hashes_area(&j->fw.fw, &kernel_section)) != TC_ERR_OK) {
         return e;
     }
     if ((e = tc_gctx_init(&g, in->ovmf_hash)) != TC_ERR_OK) {
         return e;
     }
+    if ((e = file_sha_start(j, &s)) != TC_ERR_OK) {
+        goto out;
+    }
+    if (in->ovmf_hash == NULL) {
+        s.g = &g;
+        s.gpa = out->fw_gpa;
+    }
+    /* With --snp-ovmf-hash the pages are skipped (read only for --json's file hash). */
+    if ((s.g != NULL || s.file_sha != NULL) &&
+        ((e = image_stream(&j->fw, j->buf, &s)) != TC_ERR_OK ||
+         (e = file_sha_end(j, out->fw_sha256)) != TC_ERR_OK)) {
+        goto out;
+    }
     if (in->ovmf_hash != NULL) {
-        /* The caller vouches for the firmware pages: the chain starts from their hash. */
         region(out, "firmware (--snp-ovmf-hash)", TC_SNP_PAGE_NORMAL, out->fw_gpa, out->fw_len);
     } else {
-        if ((e = tc_gctx_normal(&g, out->fw_gpa, j->fw.data, j->fw.len)) != TC_ERR_OK) {
-            goto out;
-        }
         memcpy(out->fw_snp_hash, tc_gctx_ld(&g), 48);
         out->have_fw_snp_hash = 1;
         region(out, "firmware", TC_SNP_PAGE_NORMAL, out->fw_gpa, out->fw_len);
@@ -522,24 +677,19 @@ static tc_err do_snp(struct job *j)
                                                     &j->hashes)) != TC_ERR_OK) {
         goto out;
     }
-    if ((e = snp_sections(j, &g, &j->fw, in->vmm, kernel_section)) != TC_ERR_OK) {
+    if ((e = snp_sections(j, &g, &j->fw.fw, in->vmm, kernel_section)) != TC_ERR_OK) {
         goto out;
     }
-    pages = malloc(2 * TC_MEASURE_VMSA_SIZE);
-    if (pages == NULL) {
-        e = tc_fail(TC_ERR_NOMEM, "VMSA pages");
-        goto out;
-    }
-    tc_vmsa_build(pages[0], TC_VMSA_BSP_EIP, in->guest_features, in->vcpu_sig, in->vmm);
-    tc_vmsa_build(pages[1], j->fw.reset_eip, in->guest_features, in->vcpu_sig, in->vmm);
-    if ((e = snp_vmsas(j, &g, pages, 2)) != TC_ERR_OK) {
+    tc_vmsa_build(j->buf, TC_VMSA_BSP_EIP, in->guest_features, in->vcpu_sig, in->vmm);
+    tc_vmsa_build(j->buf + TC_MEASURE_VMSA_SIZE, j->fw.fw.reset_eip, in->guest_features,
+                  in->vcpu_sig, in->vmm);
+    if ((e = snp_vmsas(j, &g, j->buf, 2)) != TC_ERR_OK) {
         goto out;
     }
 done:
     memcpy(out->digest, tc_gctx_ld(&g), 48);
     out->digest_len = 48;
 out:
-    free(pages);
     tc_gctx_free(&g);
     return e;
 }
@@ -548,126 +698,114 @@ static tc_err do_svsm(struct job *j)
 {
     const struct tc_measure_input *in = j->in;
     struct tc_measure_result *out = j->out;
-    uint8_t (*pages)[TC_MEASURE_VMSA_SIZE] = NULL;
-    const uint8_t *sp = NULL;
-    size_t sn = 0;
-    uint64_t room;
+    struct sink s = {0};
+    uint64_t room, sn;
     struct tc_gctx g;
     tc_err e;
 
-    if ((e = load(in->svsm, in->svsm_data, in->svsm_len, "SVSM", &j->svsm_owned, &sp, &sn)) !=
-            TC_ERR_OK ||
-        (e = tc_sev_fw_parse(sp, sn, "SVSM", &j->svsm)) != TC_ERR_OK) {
+    if ((e = image_open(&j->svsm, "SVSM", in->svsm, in->svsm_data, in->svsm_len)) != TC_ERR_OK) {
         return e;
     }
-    if (!j->svsm.have_svsm_info) {
+    if (!j->svsm.fw.have_svsm_info) {
         return tc_fail(TC_ERR_UNSUPPORTED, "SVSM image has no SVSM info entry in its GUID table");
     }
+    sn = j->svsm.len;
     /* QEMU maps, top down: OVMF below 4 GiB, the OVMF_VARS flash, then the SVSM. */
     room = out->fw_gpa;
     if (in->vars_size > room || sn > room - in->vars_size) {
-        return tc_fail(TC_ERR_USAGE, "OVMF (%llu bytes), OVMF_VARS (%llu) and SVSM (%zu) do not "
+        return tc_fail(TC_ERR_USAGE, "OVMF (%llu bytes), OVMF_VARS (%llu) and SVSM (%llu) do not "
                        "fit below 4 GiB", (unsigned long long)out->fw_len,
-                       (unsigned long long)in->vars_size, sn);
+                       (unsigned long long)in->vars_size, (unsigned long long)sn);
     }
     out->svsm_len = sn;
     out->svsm_gpa = out->fw_gpa - in->vars_size - sn;
-    out->svsm_eip = out->svsm_gpa + j->svsm.svsm_entry;
-    if ((e = tc_sev_fw_check_placement(&j->svsm, "SVSM", out->svsm_gpa, sn, "SVSM")) != TC_ERR_OK ||
-        (e = tc_sev_fw_check_placement(&j->svsm, "SVSM", out->fw_gpa - in->vars_size,
+    out->svsm_eip = out->svsm_gpa + j->svsm.fw.svsm_entry;
+    if ((e = tc_sev_fw_check_placement(&j->svsm.fw, "SVSM", out->svsm_gpa, sn, "SVSM")) !=
+            TC_ERR_OK ||
+        (e = tc_sev_fw_check_placement(&j->svsm.fw, "SVSM", out->fw_gpa - in->vars_size,
                                        FOUR_GIB - (out->fw_gpa - in->vars_size),
                                        "OVMF + OVMF_VARS")) != TC_ERR_OK) {
-        return e;
-    }
-    if (in->want_file_hashes && (e = sha256_bytes(sp, sn, out->svsm_sha256)) != TC_ERR_OK) {
         return e;
     }
     if ((e = tc_gctx_init(&g, NULL)) != TC_ERR_OK) {
         return e;
     }
-    if ((e = tc_gctx_normal(&g, out->fw_gpa, j->fw.data, j->fw.len)) != TC_ERR_OK) {
+    s.g = &g;
+    s.gpa = out->fw_gpa;
+    if ((e = file_sha_start(j, &s)) != TC_ERR_OK ||
+        (e = image_stream(&j->fw, j->buf, &s)) != TC_ERR_OK ||
+        (e = file_sha_end(j, out->fw_sha256)) != TC_ERR_OK) {
         goto out;
     }
     memcpy(out->fw_snp_hash, tc_gctx_ld(&g), 48);
     out->have_fw_snp_hash = 1;
     region(out, "firmware", TC_SNP_PAGE_NORMAL, out->fw_gpa, out->fw_len);
-    if ((e = tc_gctx_normal(&g, out->svsm_gpa, sp, sn)) != TC_ERR_OK) {
+    s.gpa = out->svsm_gpa;
+    if ((e = file_sha_start(j, &s)) != TC_ERR_OK ||
+        (e = image_stream(&j->svsm, j->buf, &s)) != TC_ERR_OK ||
+        (e = file_sha_end(j, out->svsm_sha256)) != TC_ERR_OK) {
         goto out;
     }
     region(out, "svsm", TC_SNP_PAGE_NORMAL, out->svsm_gpa, sn);
-    if ((e = snp_sections(j, &g, &j->svsm, TC_VMM_QEMU, -1)) != TC_ERR_OK) {
+    if ((e = snp_sections(j, &g, &j->svsm.fw, TC_VMM_QEMU, -1)) != TC_ERR_OK) {
         goto out;
     }
-    pages = malloc(2 * TC_MEASURE_VMSA_SIZE);
-    if (pages == NULL) {
-        e = tc_fail(TC_ERR_NOMEM, "VMSA pages");
-        goto out;
-    }
-    tc_vmsa_build_svsm(pages[0], out->svsm_eip, in->vcpu_sig);
-    if ((e = snp_vmsas(j, &g, pages, 1)) != TC_ERR_OK) {
+    tc_vmsa_build_svsm(j->buf, out->svsm_eip, in->vcpu_sig);
+    if ((e = snp_vmsas(j, &g, j->buf, 1)) != TC_ERR_OK) {
         goto out;
     }
     memcpy(out->digest, tc_gctx_ld(&g), 48);
     out->digest_len = 48;
 out:
-    free(pages);
     tc_gctx_free(&g);
     return e;
 }
 
-tc_err tc_measure_sev(const struct tc_measure_input *in, struct tc_measure_result *out)
+static tc_err measure(struct job *j)
 {
-    struct job *j;
-    const uint8_t *fp = NULL;
-    size_t fn = 0;
+    const struct tc_measure_input *in = j->in;
+    struct tc_measure_result *out = j->out;
+    const struct tc_sev_fw *fw = &j->fw.fw;
     tc_err e;
 
-    memset(out, 0, sizeof(*out));
-    out->mode = in->mode;
-    if ((e = check_input(in)) != TC_ERR_OK) {
+    j->fw.fd = j->svsm.fd = -1;
+    if ((e = image_open(&j->fw, "firmware", in->ovmf, in->ovmf_data, in->ovmf_len)) !=
+        TC_ERR_OK) {
         return e;
     }
-    /* The job holds two parsed images (a few KiB): on the heap, not the stack. */
-    j = calloc(1, sizeof(*j));
-    if (j == NULL) {
-        return tc_fail(TC_ERR_NOMEM, "measurement state");
-    }
-    j->in = in;
-    j->out = out;
-    j->has_kernel = in->mode != TC_SEV_MODE_SNP_OVMF_HASH && in->mode != TC_SEV_MODE_SNP_SVSM &&
-                    present(in->kernel);
-    if ((e = load(in->ovmf, in->ovmf_data, in->ovmf_len, "firmware", &j->fw_owned, &fp, &fn)) !=
-            TC_ERR_OK ||
-        (e = tc_sev_fw_parse(fp, fn, "firmware", &j->fw)) != TC_ERR_OK) {
-        goto out;
-    }
     /* The firmware flash ends at 4 GiB (QEMU's pc.bios / pflash mapping). */
-    out->fw_len = fn;
-    out->fw_gpa = FOUR_GIB - fn;
-    out->reset_eip = j->fw.reset_eip;
-    out->have_hashes_table = j->fw.have_hashes_area && j->fw.hashes_gpa != 0;
-    out->hashes_table_gpa = j->fw.hashes_gpa;
-    out->n_sections = j->fw.n_sections;
-    memcpy(out->sections, j->fw.sections, sizeof(out->sections));
-    if ((e = tc_sev_fw_check_placement(&j->fw, "firmware", out->fw_gpa, fn, "firmware")) !=
+    out->fw_len = j->fw.len;
+    out->fw_gpa = FOUR_GIB - j->fw.len;
+    out->reset_eip = fw->reset_eip;
+    out->have_hashes_table = fw->have_hashes_area && fw->hashes_gpa != 0;
+    out->hashes_table_gpa = fw->hashes_gpa;
+    out->n_sections = fw->n_sections;
+    memcpy(out->sections, fw->sections, sizeof(out->sections));
+    if ((e = tc_sev_fw_check_placement(fw, "firmware", out->fw_gpa, out->fw_len, "firmware")) !=
         TC_ERR_OK) {
-        goto out;
+        return e;
     }
     if (in->mode == TC_SEV_MODE_SEV_ES || in->mode == TC_SEV_MODE_SNP) {
         /* APs start at the reset block's EIP; without it only a single vCPU could run. */
-        if (!j->fw.have_reset) {
-            e = tc_fail(TC_ERR_UNSUPPORTED, "firmware has no SEV-ES reset block in its GUID table");
-            goto out;
+        if (!fw->have_reset) {
+            return tc_fail(TC_ERR_UNSUPPORTED,
+                           "firmware has no SEV-ES reset block in its GUID table");
         }
-        if (in->vcpus > 1 && j->fw.reset_eip == 0) {
-            e = tc_fail(TC_ERR_MALFORMED,
-                        "firmware SEV-ES reset block gives AP reset address 0: %u vCPUs cannot "
-                        "start", in->vcpus);
-            goto out;
+        if (in->vcpus > 1 && fw->reset_eip == 0) {
+            return tc_fail(TC_ERR_MALFORMED,
+                           "firmware SEV-ES reset block gives AP reset address 0: %u vCPUs "
+                           "cannot start",
+                           in->vcpus);
         }
     }
-    if (in->want_file_hashes && (e = sha256_bytes(fp, fn, out->fw_sha256)) != TC_ERR_OK) {
-        goto out;
+    j->buf = malloc(CHUNK);
+    j->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    j->file_sha = EVP_MD_CTX_new();
+    if (j->buf == NULL) {
+        return tc_fail(TC_ERR_NOMEM, "read buffer");
+    }
+    if (j->sha256 == NULL || j->file_sha == NULL) {
+        return tc_fail_ssl(TC_ERR_CRYPTO, "SHA-256 unavailable");
     }
     switch (in->mode) {
     case TC_SEV_MODE_SEV:
@@ -693,13 +831,38 @@ tc_err tc_measure_sev(const struct tc_measure_input *in, struct tc_measure_resul
         memcpy(out->initrd_sha256, j->hashes.initrd, 32);
         memcpy(out->cmdline_sha256, j->hashes.cmdline, 32);
     }
-out:
+    return e;
+}
+
+tc_err tc_measure_sev(const struct tc_measure_input *in, struct tc_measure_result *out)
+{
+    struct job *j;
+    tc_err e;
+
+    memset(out, 0, sizeof(*out));
+    out->mode = in->mode;
+    if ((e = check_input(in)) != TC_ERR_OK) {
+        return e;
+    }
+    /* The job holds two parsed images (a few KiB): on the heap, not the stack. */
+    j = calloc(1, sizeof(*j));
+    if (j == NULL) {
+        return tc_fail(TC_ERR_NOMEM, "measurement state");
+    }
+    j->in = in;
+    j->out = out;
+    j->has_kernel = in->mode != TC_SEV_MODE_SNP_OVMF_HASH && in->mode != TC_SEV_MODE_SNP_SVSM &&
+                    present(in->kernel);
+    e = measure(j);
     if (e != TC_ERR_OK) {
         memset(out->digest, 0, sizeof(out->digest));
         out->digest_len = 0;
     }
-    free(j->fw_owned);
-    free(j->svsm_owned);
+    image_close(&j->fw);
+    image_close(&j->svsm);
+    free(j->buf);
+    EVP_MD_CTX_free(j->file_sha);
+    EVP_MD_free(j->sha256);
     free(j);
     return e;
 }

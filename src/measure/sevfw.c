@@ -36,11 +36,13 @@ static tc_err table_entry(const struct tc_sev_fw *fw, const char *what, const ch
         return TC_ERR_OK;
     }
     if (ent->len != want) {
-        return tc_fail(TC_ERR_MALFORMED, "%s: %s entry at offset 0x%zx has %zu bytes, expected %zu",
-                       what, name, ent->offset, ent->len, want);
+        return tc_fail(TC_ERR_MALFORMED,
+                       "%s: %s entry at offset 0x%llx has %zu bytes, expected %zu", what, name,
+                       (unsigned long long)(fw->image_len - fw->len + ent->offset), ent->len,
+                       want);
     }
     tc_reader_init(r, ent->data, ent->len, name);
-    r->base = ent->offset;
+    r->base = (size_t)(fw->image_len - fw->len + ent->offset);
     *found = 1;
     return TC_ERR_OK;
 }
@@ -53,12 +55,19 @@ static tc_err parse_sections(struct tc_sev_fw *fw, const char *what, uint32_t fr
     tc_err e;
 
     /* The entry holds the distance from the end of the image to the header. */
-    if (from_end < TC_SEV_META_HDR || from_end > fw->len) {
+    if (from_end < TC_SEV_META_HDR || from_end > fw->image_len) {
         return tc_fail(TC_ERR_MALFORMED,
-                       "%s: SEV metadata offset 0x%x (from the end) is outside the %zu-byte image",
-                       what, from_end, fw->len);
+                       "%s: SEV metadata offset 0x%x (from the end) is outside the %llu-byte image",
+                       what, from_end, (unsigned long long)fw->image_len);
+    }
+    if (from_end > fw->len) {
+        return tc_fail(TC_ERR_MALFORMED,
+                       "%s: SEV metadata 0x%x bytes before the end lies outside the reset vector "
+                       "area (the last %zu bytes)",
+                       what, from_end, TC_SEV_FW_TAIL);
     }
     tc_reader_init(&img, fw->data, fw->len, "SEV metadata");
+    img.base = (size_t)(fw->image_len - fw->len);
     if ((e = tc_reader_view(&img, fw->len - from_end, from_end, &r, "SEV metadata")) != TC_ERR_OK) {
         return tc_fail_ctx(e, "%s", what);
     }
@@ -70,8 +79,10 @@ static tc_err parse_sections(struct tc_sev_fw *fw, const char *what, uint32_t fr
     }
     if (memcmp(sig, "ASEV", 4) != 0) {
         return tc_fail(TC_ERR_MALFORMED,
-                       "%s: SEV metadata at offset 0x%zx has signature %02x%02x%02x%02x, not 'ASEV'",
-                       what, fw->len - from_end, sig[0], sig[1], sig[2], sig[3]);
+                       "%s: SEV metadata at offset 0x%llx has signature %02x%02x%02x%02x, not "
+                       "'ASEV'",
+                       what, (unsigned long long)(fw->image_len - from_end), sig[0], sig[1],
+                       sig[2], sig[3]);
     }
     if (version != 1) {
         return tc_fail(TC_ERR_VERSION, "%s: SEV metadata version %u (only 1 is defined)", what,
@@ -145,6 +156,14 @@ static tc_err parse_sections(struct tc_sev_fw *fw, const char *what, uint32_t fr
 
 tc_err tc_sev_fw_parse(const uint8_t *data, size_t len, const char *what, struct tc_sev_fw *fw)
 {
+    size_t t = len < TC_SEV_FW_TAIL ? len : TC_SEV_FW_TAIL;
+
+    return tc_sev_fw_parse_tail(data + (len - t), t, len, what, fw);
+}
+
+tc_err tc_sev_fw_parse_tail(const uint8_t *data, size_t len, uint64_t image_len, const char *what,
+                            struct tc_sev_fw *fw)
+{
     struct tc_reader r;
     uint32_t from_end;
     int found;
@@ -153,15 +172,21 @@ tc_err tc_sev_fw_parse(const uint8_t *data, size_t len, const char *what, struct
     memset(fw, 0, sizeof(*fw));
     fw->data = data;
     fw->len = len;
-    if (len == 0) {
+    fw->image_len = image_len;
+    if (image_len == 0) {
         return tc_fail(TC_ERR_TRUNCATED, "%s: empty image", what);
     }
-    if ((len & PAGE_MASK) != 0) {
-        return tc_fail(TC_ERR_MALFORMED, "%s: size %zu is not a multiple of 4 KiB", what, len);
+    if ((image_len & PAGE_MASK) != 0) {
+        return tc_fail(TC_ERR_MALFORMED, "%s: size %llu is not a multiple of 4 KiB", what,
+                       (unsigned long long)image_len);
     }
-    if (len > TC_MEASURE_FW_MAX) {
-        return tc_fail(TC_ERR_TOO_LARGE, "%s: %zu bytes (at most %zu)", what, len,
-                       TC_MEASURE_FW_MAX);
+    if (image_len > TC_MEASURE_FW_MAX) {
+        return tc_fail(TC_ERR_TOO_LARGE, "%s: %llu bytes (at most %zu)", what,
+                       (unsigned long long)image_len, TC_MEASURE_FW_MAX);
+    }
+    if (len != (image_len < TC_SEV_FW_TAIL ? image_len : TC_SEV_FW_TAIL)) {
+        return tc_fail(TC_ERR_INTERNAL, "%s: tail of %zu bytes for a %llu-byte image", what, len,
+                       (unsigned long long)image_len);
     }
     if ((e = tc_fwtable_parse(data, len, &fw->table)) != TC_ERR_OK) {
         return tc_fail_ctx(e, "%s", what);

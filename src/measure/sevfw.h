@@ -33,10 +33,17 @@
 
 #define TC_SEV_META_HDR 16
 #define TC_SEV_META_DESC 12
+/*
+ * The footer table (at most 64 KiB) and the SEV metadata live in the reset
+ * vector at the top of the image; only its last TC_SEV_FW_TAIL bytes are
+ * parsed, so a file can be parsed from its tail and then streamed.
+ */
+#define TC_SEV_FW_TAIL ((size_t)128 << 10)
 
 struct tc_sev_fw {
-    const uint8_t *data;
+    const uint8_t *data; /* the parsed tail: the image's last len bytes */
     size_t len;
+    uint64_t image_len;
     struct tc_fwtable table;
     size_t n_sections;
     struct tc_measure_section sections[TC_MEASURE_MAX_SECTIONS];
@@ -57,6 +64,13 @@ struct tc_sev_fw {
  */
 TC_MUST_USE tc_err tc_sev_fw_parse(const uint8_t *data, size_t len, const char *what,
                                    struct tc_sev_fw *fw);
+/*
+ * The same from the image's last tail_len bytes (tail_len = min(image_len,
+ * TC_SEV_FW_TAIL)) and its total length; SEV metadata outside the tail is
+ * refused (TC_ERR_MALFORMED), as by tc_sev_fw_parse.
+ */
+TC_MUST_USE tc_err tc_sev_fw_parse_tail(const uint8_t *tail, size_t tail_len, uint64_t image_len,
+                                        const char *what, struct tc_sev_fw *fw);
 
 /* Name of a section type, or NULL if unknown. */
 const char *tc_sev_section_name(uint32_t type);
