@@ -98,6 +98,11 @@ static tc_err parse_sections(struct tc_sev_fw *fw, const char *what, uint32_t fr
                        "%s: SEV metadata size %u does not match %u sections (expected %u)", what,
                        size, count, TC_SEV_META_HDR + count * TC_SEV_META_DESC);
     }
+    if (size > from_end) {
+        return tc_fail(TC_ERR_TRUNCATED,
+                       "%s: SEV metadata of %u bytes runs past the end of the image (0x%x left)",
+                       what, size, from_end);
+    }
     if (count == 0) {
         return tc_fail(TC_ERR_UNSUPPORTED, "%s: SEV metadata lists no sections", what);
     }

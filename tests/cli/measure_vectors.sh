@@ -19,6 +19,7 @@ head -c 524288 /dev/zero | tr '\0' 'I' >"$INPUTS/initrd.bin"
 : >"$INPUTS/empty.bin"
 FIXTURES=
 if testdata; then FIXTURES=$TC_TESTDATA/ovmf; fi
+CORPUS=$PWD/fuzz/corpus/ovmf
 
 # The exit code a refusal should have, from the reference's error (0: any non-zero).
 want_rc() {
@@ -26,7 +27,7 @@ want_rc() {
     "ERROR rc=2:"*) echo 2 ;;                # argparse: usage
     *FileNotFoundError*) echo 4 ;;           # unreadable file: I/O
     "ERROR rc=1: Error: "*) echo 3 ;;        # the firmware cannot be measured as asked
-    "refuse: firmware"* | "refuse: not a firmware"*) echo 3 ;;
+    "refuse: firmware"* | "refuse: not a firmware"* | "refuse: malformed"* | "refuse: kernel-hashes"*) echo 3 ;;
     "refuse: "*) echo 2 ;;
     *) echo 0 ;;
     esac
@@ -49,6 +50,7 @@ replay() { # label, tsv file
         fi
         real=${args//\$FIXTURES/$FIXTURES}
         real=${real//\$INPUTS/$INPUTS}
+        real=${real//\$CORPUS/$CORPUS}
         eval "set -- $real"
         missing=
         for f in "$@"; do

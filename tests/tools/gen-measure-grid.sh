@@ -14,7 +14,7 @@
 #   Firmware: ../shared/testdata/ovmf ($FIXTURES) and Debian 12's ovmf package
 #   (2022.11-6+deb12u2: /usr/share/ovmf/OVMF.fd, /usr/share/OVMF/*).
 #
-# Columns: cmdline-args (shell-quoted; $FIXTURES and $INPUTS are placeholders), output (the
+# Columns: cmdline-args (shell-quoted; $FIXTURES, $INPUTS, $CORPUS are placeholders), output (the
 # reference's stdout, or "ERROR rc=N: <its last stderr line>"), note:
 #   ""                  trustchain must print exactly `output` (or refuse, for ERROR rows)
 #   "refuse: <why>"     a deliberate divergence: the reference printed a digest for a guest that
@@ -28,6 +28,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 REF=${1:-${SEV_SNP_MEASURE:-$top/../peers/sev-snp-measure}}
 REF=$(cd "$REF" && pwd)
 FIXTURES=$(cd "$top/../shared/testdata/ovmf" && pwd)
+CORPUS=$top/fuzz/corpus/ovmf # synthetic images: tests/tools/gen-ovmf-corpus.py
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 INPUTS=$work/inputs
@@ -45,11 +46,13 @@ ref() { # args...: run the reference in a scratch cwd (for --dump-vmsa)
     (cd "$work/cwd" && python3 "$REF/sev-snp-measure.py" "$@")
 }
 
-# row ARGS [NOTE]: ARGS is shell-quoted and may use $FIXTURES / $INPUTS literally.
+# row ARGS [NOTE]: ARGS is shell-quoted and may use $FIXTURES / $INPUTS / $CORPUS literally.
+# NOTE "maybe-refuse: WHY" becomes "refuse: WHY" if the reference printed a digest, else nothing.
 row() {
     local args=$1 note=${2:-} real out rc vm f
     real=${args//\$FIXTURES/$FIXTURES}
     real=${real//\$INPUTS/$INPUTS}
+    real=${real//\$CORPUS/$CORPUS}
     eval "set -- $real"
     rm -f "$work"/cwd/vmsa*.bin
     set +e
@@ -60,7 +63,11 @@ row() {
         out="ERROR rc=$rc: $(grep -v '^[[:space:]]*$' "$work/err" | tail -n 1)"
         out=${out//$INPUTS/\$INPUTS}
         out=${out//$FIXTURES/\$FIXTURES}
+        out=${out//$CORPUS/\$CORPUS}
     fi
+    case "$note" in maybe-refuse:*)
+        if [ "$rc" = 0 ]; then note="refuse:${note#maybe-refuse:}"; else note=""; fi ;;
+    esac
     case "$args" in
     *--dump-vmsa*)
         if [ "$rc" = 0 ]; then
@@ -291,3 +298,41 @@ row "--mode snp --vcpus 2 --vcpu-family 271 --vcpu-model 1 --vcpu-stepping 1 --o
 row "--mode snp --vcpus 2 --vcpu-sig 0x100000000 --ovmf $amdsev" "refuse: vCPU signature beyond 32 bits"
 row "--mode snp --vcpus 2 --vcpu-type EPYC-v4 --ovmf $amdsev --guest-features -1" "refuse: negative guest features"
 row "--mode snp:svsm --vcpus 2 --vcpu-type EPYC-v4 $svsm --vars-size 1000" "refuse: OVMF_VARS size not page-aligned"
+
+# L. the synthetic images of fuzz/corpus/ovmf (tests/tools/gen-ovmf-corpus.py): the valid ones must
+# match; the broken ones are refused by trustchain even where the reference prints a digest.
+valid="kernel_hashes no_kernel_hashes no_hashes_entry three_pages cpuid_first svsm_like hashes_outside_section"
+for f in "$CORPUS"/*.bin; do
+    b=$(basename "$f" .bin)
+    c="\$CORPUS/$b.bin"
+    if [[ " $valid " == *" $b "* ]]; then
+        row "--mode sev --ovmf $c"
+        row "--mode snp:ovmf-hash --ovmf $c"
+        for vmm in "${vmms[@]}"; do
+            row "--mode seves --vcpus 3 --vcpu-type EPYC-Rome --vmm-type $vmm --ovmf $c"
+            row "--mode snp --vcpus 3 --vcpu-type EPYC-Milan --vmm-type $vmm --ovmf $c --guest-features 0x21"
+        done
+    elif [ "$b" = reset_zero ]; then # AP entry 0: one vCPU works, more cannot start
+        row "--mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf $c"
+        row "--mode seves --vcpus 1 --vcpu-type EPYC-v4 --ovmf $c"
+        row "--mode sev --ovmf $c"
+        row "--mode snp --vcpus 2 --vcpu-type EPYC-v4 --ovmf $c"
+    elif [ "$b" = no_reset_block ]; then # plain SEV starts no AP: it does not need the block
+        row "--mode sev --ovmf $c"
+        row "--mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf $c"
+    else
+        row "--mode snp --vcpus 2 --vcpu-type EPYC-v4 --ovmf $c" "maybe-refuse: malformed firmware ($b)"
+        row "--mode seves --vcpus 2 --vcpu-type EPYC-v4 --vmm-type ec2 --ovmf $c" "maybe-refuse: malformed firmware ($b)"
+        row "--mode sev --ovmf $c" "maybe-refuse: malformed firmware ($b)"
+    fi
+done
+for vmm in "${vmms[@]}"; do
+    row "--mode snp --vcpus 2 --vcpu-type EPYC-Genoa --vmm-type $vmm --ovmf \$CORPUS/kernel_hashes.bin --kernel $k --initrd $i --append 'console=ttyS0'"
+    row "--mode seves --vcpus 2 --vcpu-type EPYC-Genoa --vmm-type $vmm --ovmf \$CORPUS/kernel_hashes.bin --kernel $k --initrd $i"
+done
+row "--mode sev --ovmf \$CORPUS/kernel_hashes.bin --kernel \$INPUTS/kernel_odd.bin --append 'a b c'"
+row "--mode snp --vcpus 2 --vcpu-type EPYC-v4 --ovmf \$CORPUS/no_kernel_hashes.bin --kernel $k"
+row "--mode snp --vcpus 2 --vcpu-type EPYC-v4 --ovmf \$CORPUS/hashes_outside_section.bin"
+row "--mode snp --vcpus 2 --vcpu-type EPYC-v4 --ovmf \$CORPUS/hashes_outside_section.bin --kernel $k" "maybe-refuse: kernel-hashes area outside its section"
+row "--mode snp:svsm --vcpus 2 --vcpu-type EPYC-v4 --ovmf \$FIXTURES/svsm_ovmf.fd --svsm \$CORPUS/svsm_like.bin --vars-size 540672"
+row "--mode snp:svsm --vcpus 3 --vcpu-type EPYC-Genoa --ovmf \$CORPUS/three_pages.bin --svsm \$CORPUS/svsm_like.bin --vars-size 8192"
