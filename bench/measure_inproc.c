@@ -153,6 +153,11 @@ int main(int argc, char **argv)
     if (run("snp, firmware only", &in, fw, n, NULL, runs, 0) != 0) {
         goto out;
     }
+    in.threads = 2;
+    if (run("snp, firmware only, 2 threads", &in, fw, n, NULL, runs, 0) != 0) {
+        goto out;
+    }
+    in.threads = 1;
     if (kernel != NULL) {
         struct stat st;
 

@@ -85,8 +85,10 @@ struct tc_measure_input {
     size_t svsm_len;
     uint64_t vars_size;
 
-    /* Also hash the firmware / SVSM files for the report (--json); costs one pass each. */
+    /* Also hash the firmware / SVSM files for the report (--json); in the same pass. */
     int want_file_hashes;
+    /* 2 or more: a helper thread hashes half of the SNP firmware pages (0 or 1: none). */
+    unsigned threads;
     tc_measure_vmsa_fn vmsa_cb; /* optional (--dump-vmsa) */
     void *vmsa_ctx;
 };

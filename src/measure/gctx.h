@@ -28,15 +28,27 @@
 /* VMSA pages are measured at GPA (u64)-1, page-aligned with bits 63:52 cleared. */
 #define TC_GCTX_VMSA_GPA 0xFFFFFFFFF000ull
 
+#define TC_GCTX_BATCH 64 /* pages hashed per batch when a helper thread shares the work */
+
+struct tc_gctx_helper; /* gctx.c: a second thread hashing page contents */
+
 struct tc_gctx {
     uint8_t page_info[TC_PAGE_INFO_LEN]; /* DIGEST_CUR lives in page_info[0..48) */
     EVP_MD_CTX *ctx;
     EVP_MD *md;
+    struct tc_gctx_helper *helper; /* NULL: single-threaded */
+    uint8_t contents[TC_GCTX_BATCH][TC_GCTX_LD];
 };
 
 /* Start from seed (48 bytes) or zeros. */
 TC_MUST_USE tc_err tc_gctx_init(struct tc_gctx *g, const uint8_t *seed);
 void tc_gctx_free(struct tc_gctx *g);
+/*
+ * Let a helper thread hash half of each batch of NORMAL pages (the page
+ * contents are independent; only the PAGE_INFO chain is sequential).  If the
+ * thread cannot be started the context simply stays single-threaded.
+ */
+void tc_gctx_use_helper(struct tc_gctx *g);
 /* The digest so far (48 bytes, valid until the next update). */
 static inline const uint8_t *tc_gctx_ld(const struct tc_gctx *g)
 {

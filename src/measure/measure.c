@@ -650,6 +650,9 @@ static tc_err do_snp(struct job *j)
     if ((e = tc_gctx_init(&g, in->ovmf_hash)) != TC_ERR_OK) {
         return e;
     }
+    if (in->threads > 1 && in->ovmf_hash == NULL) {
+        tc_gctx_use_helper(&g);
+    }
     if ((e = file_sha_start(j, &s)) != TC_ERR_OK) {
         goto out;
     }
@@ -729,6 +732,9 @@ static tc_err do_svsm(struct job *j)
     }
     if ((e = tc_gctx_init(&g, NULL)) != TC_ERR_OK) {
         return e;
+    }
+    if (in->threads > 1) {
+        tc_gctx_use_helper(&g);
     }
     s.g = &g;
     s.gpa = out->fw_gpa;
