@@ -71,9 +71,10 @@ $(O)/fuzz/replay_%: $(O)/obj/fuzz/fuzz_%.o $(O)/obj/fuzz/replay.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-$(O)/bench/%: $(O)/obj/bench/%.o $(LIB)
+# In-process benchmarks (bench/<name>.c), linked like the tests.
+$(O)/bench/%: $(O)/obj/bench/%.o $(TSUP_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< $(TSUP_OBJ) $(LIB) $(LDLIBS_ALL)
 
 # Build dependencies come from Debian; scripts/deps.sh installs only what is missing.
 deps:

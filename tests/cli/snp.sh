@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# `trustchain report show` and `trustchain verify snp`: exit codes, one-line refusals, JSON.
+# Synthetic evidence comes from the unit test's generator (test_snp_verify --emit); real
+# reports from ../shared/testdata/snp when present.  No network: --offline or local files only.
+. "$(dirname "$0")/../lib.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export HOME="$tmp/home" XDG_CACHE_HOME="$tmp/cache"
+mkdir -p "$HOME"
+
+# run CMD...: sets rc, out (stdout), err (stderr)
+run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err"); }
+# expect N "what" CMD...: exit code N; a refusal (N != 0) prints exactly one line on stderr
+expect() {
+    want=$1; what=$2; shift 2
+    run "$@"
+    lines=$(grep -c '' "$tmp/err")
+    if [ "$rc" != "$want" ]; then
+        fail "$what (exit $rc, expected $want): $(head -c 300 "$tmp/err")"
+    elif [ "$want" != 0 ] && [ "$want" != 2 ] && [ "$lines" != 1 ]; then
+        fail "$what (exit $rc but $lines lines on stderr)"
+    else
+        ok "$what"
+    fi
+}
+# has "what" PATTERN TEXT
+has() { if printf '%s' "$3" | grep -q -- "$2"; then ok "$1"; else fail "$1 (no '$2')"; fi; }
+
+S="$tmp/s"
+if ! "$TC_BUILD/tests/test_snp_verify" --emit "$S" >/dev/null 2>&1; then
+    fail "synthetic evidence generated"
+    done_tests
+fi
+AT="--at 2025-06-01T00:00:00Z"
+SV="$TC verify snp --offline --trust-ark $S/ark.pem $AT"
+
+# ---- help and usage ----
+expect 0 "report --help" $TC report --help
+has "report --help describes the command" "Usage: trustchain report show" "$out"
+expect 0 "verify snp --help" $TC verify snp --help
+has "verify snp --help lists --crl" "--crl FILE" "$out"
+expect 0 "help verify" $TC help verify
+expect 2 "report without action" $TC report
+expect 2 "report unknown action" $TC report list x
+expect 2 "report show without FILE" $TC report show
+expect 2 "report show unknown option" $TC report show --yaml "$S/report.bin"
+expect 2 "verify snp without --report" $TC verify snp
+expect 2 "verify snp unknown option" $TC verify snp --report "$S/report.bin" --frobnicate
+expect 2 "verify snp --at without value" $TC verify snp --report "$S/report.bin" --at
+expect 2 "verify snp bad --at" $TC verify snp --report "$S/report.bin" --at yesterday
+
+# ---- report show ----
+expect 0 "report show (synthetic v3)" $TC report show "$S/report.bin"
+has "text shows the version" "report.version *3" "$out"
+has "text shows the policy bits by name" "report.policy.smt_allowed *true" "$out"
+expect 0 "report show --json" $TC report show --json "$S/turin_v5.bin"
+check "report show --json is JSON with the Turin TCB" python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))["report"]
+assert j["version"] == 5 and j["product"] == "Turin" and j["reported_tcb"]["fmc"] == 1
+assert j["launch_mit_vector"] == "0x3f"' "$tmp/out"
+expect 0 "report show extended report" $TC report show "$S/extended.bin"
+has "extended report lists its certificates" "certificates\[2\].kind *ARK" "$out"
+expect 0 "report show from stdin" sh -c "$TC report show - < '$S/report.bin'"
+head -c 1000 "$S/report.bin" >"$tmp/short.bin"
+expect 3 "report show truncated" $TC report show "$tmp/short.bin"
+has "truncated: says so" "truncated" "$err"
+expect 4 "report show missing file" $TC report show "$tmp/nope.bin"
+
+# ---- verify snp: synthetic chain ----
+expect 0 "verify synthetic report (explicit test anchor)" $SV --report "$S/report.bin" --certs "$S/chain.pem"
+has "accepted summary" "^accepted: " "$(printf '%s' "$out" | tail -n 1)"
+has "signature check listed" "pass signature" "$out"
+expect 0 "verify extended report (certificates from its table)" $SV --report "$S/extended.bin"
+expect 0 "verify with --certs certificate table" $SV --report "$S/report.bin" --certs "$S/certtable.bin"
+expect 0 "verify with --vcek and a directory" $SV --report "$S/report.bin" --vcek "$S/vcek.der" --certs "$S"
+expect 1 "no test anchor: untrusted root" $TC verify snp --offline $AT --report "$S/report.bin" --certs "$S/chain.pem"
+has "refusal names the check" "chain.ark.pinned" "$err"
+expect 1 "revoked ASK" $SV --report "$S/report.bin" --certs "$S/chain.pem" --crl "$S/revokes_ask.crl"
+has "revocation named" "revocation.ask" "$err"
+expect 1 "VCEK expired at the given time" $TC verify snp --offline --trust-ark "$S/ark.pem" --at 2032-01-01 --report "$S/report.bin" --certs "$S/chain.pem"
+has "expiry named" "chain.vcek.validity" "$err"
+cp "$S/report.bin" "$tmp/flip.bin"
+printf '\x55' | dd of="$tmp/flip.bin" bs=1 seek=$((0x90)) conv=notrunc 2>/dev/null
+expect 1 "measurement byte changed: signature" $SV --report "$tmp/flip.bin" --certs "$S/chain.pem"
+has "signature named" "rejected: signature" "$err"
+cp "$S/report.bin" "$tmp/rsv.bin"
+printf '\x01' | dd of="$tmp/rsv.bin" bs=1 seek=$((0x4C)) conv=notrunc 2>/dev/null
+expect 3 "reserved field set: malformed" $SV --report "$tmp/rsv.bin" --certs "$S/chain.pem"
+has "reserved named" "reserved" "$err"
+expect 3 "truncated report: malformed" $SV --report "$tmp/short.bin" --certs "$S/chain.pem"
+expect 4 "missing report file" $SV --report "$tmp/nope.bin"
+expect 3 "certificate file that is not a certificate" $SV --report "$S/report.bin" --vcek "$S/report.bin"
+expect 4 "VCEK only, offline, empty cache" $SV --report "$S/report.bin" --vcek "$S/vcek.der"
+has "offline named" "offline" "$err"
+expect 0 "--offline --no-cache with every certificate given" $SV --no-cache --report "$S/report.bin" --certs "$S/chain.pem"
+expect 4 "--offline --no-cache, VCEK only" $SV --no-cache --report "$S/report.bin" --vcek "$S/vcek.der"
+(printf 'Bag Attributes\n    friendlyName: chain\n'; cat "$S/chain.pem") >"$tmp/bag.pem"
+expect 0 "PEM bundle with a text preamble" $SV --report "$S/report.bin" --certs "$tmp/bag.pem"
+expect 0 "--json" $SV --report "$S/report.bin" --certs "$S/chain.pem" --json
+check "--json: verdict, checks and claims" python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["verdict"] == "accepted" and j["failed"] == 0
+assert any(c["name"] == "signature" and c["result"] == "pass" for c in j["checks"])
+assert j["claims"]["product"] == "Milan"' "$tmp/out"
+expect 1 "--json on rejection" $SV --report "$tmp/flip.bin" --certs "$S/chain.pem" --json
+check "--json rejection is JSON" python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1])); assert j["verdict"] == "rejected" and j["failed"] >= 1' "$tmp/out"
+
+# ---- policies ----
+echo '{"min_guest_svn": 1, "vmpl": 0, "min_tcb": {"snp": 8}}' >"$tmp/ok.json"
+expect 0 "policy accepted" $SV --report "$S/report.bin" --certs "$S/chain.pem" --policy "$tmp/ok.json"
+has "policy checks listed" "pass policy.min_tcb.reported.snp" "$out"
+echo '{"measurement": "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"}' >"$tmp/m.json"
+expect 1 "policy: wrong measurement" $SV --report "$S/report.bin" --certs "$S/chain.pem" --policy "$tmp/m.json"
+has "policy refusal named" "policy.measurement" "$err"
+echo '{"min_tcb": {"snp": 9}}' >"$tmp/f.json"
+expect 1 "policy: TCB floor" $SV --report "$S/report.bin" --certs "$S/chain.pem" --policy "$tmp/f.json"
+echo '{"measurment": "00"}' >"$tmp/typo.json"
+expect 3 "policy: unknown key" $SV --report "$S/report.bin" --certs "$S/chain.pem" --policy "$tmp/typo.json"
+echo '{"vmpl": 0,' >"$tmp/bad.json"
+expect 3 "policy: not JSON" $SV --report "$S/report.bin" --certs "$S/chain.pem" --policy "$tmp/bad.json"
+expect 4 "policy: missing file" $SV --report "$S/report.bin" --certs "$S/chain.pem" --policy "$tmp/none.json"
+
+# ---- real reports (../shared/testdata/snp) ----
+if testdata && [ -d "$TC_TESTDATA/snp" ]; then
+    T="$TC_TESTDATA/snp"
+    R="$TC verify snp --offline"
+    expect 0 "real: go-sev-guest Milan v2" $R --at 2026-11-23 --report "$T/go-sev-guest/attestation.bin" --vcek "$T/go-sev-guest/vcek.testcer" --certs "$T/go-sev-guest/ask_ark_milan.pem"
+    expect 0 "real: Turin v5 extended report" $R --at 2026-11-23 --report "$T/derived/turin_report_plus_certtable.bin"
+    expect 1 "real: VLEK expired now" $R --at 2026-11-23 --report "$T/derived/milan_vlek_report_plus_certtable.bin"
+    expect 0 "real: VLEK at 2025-06" $R --at 2025-06-01 --report "$T/derived/milan_vlek_report_plus_certtable.bin"
+    echo '{}' >"$tmp/empty.json"
+    expect 1 "real: provisional firmware rejected by policy" $R --at 2026-11-23 --report "$T/trustee/test-report.bin" --vcek "$T/trustee/test-vcek.der" --certs "$T/go-sev-guest/ask_ark_milan.pem" --policy "$tmp/empty.json"
+    has "PROV named" "policy.provisional_firmware" "$err"
+    expect 1 "real: constellation VLEK bad signature" $R --at 2024-01-01 --report "$T/constellation/snp/attestation_vlek_from_hex.bin" --vlek "$T/constellation/snp/vlek.pem" --certs "$T/constellation/snp/vlekcertchain.pem"
+    expect 3 "real: GCE v4 truncated" $R --report "$T/openpcc/gce_snp_report_v4.bin"
+    expect 0 "real: Azure HCL" $R --at 2026-11-23 --report "$T/trustee/hcl-report.bin" --certs "$T/trustee/vcek.pem"
+    has "HCL runtime data bound" "pass azure.runtime_data" "$out"
+    expect 1 "real: Milan CRL expired now" $R --at 2026-11-23 --report "$T/derived/milan_report_plus_certtable.bin" --crl "$T/openpcc/test_amd_milan_crl.pem"
+    expect 0 "real: Milan CRL at 2025-12" $R --at 2025-12-01 --report "$T/derived/milan_report_plus_certtable.bin" --crl "$T/openpcc/test_amd_milan_crl.pem"
+    expect 0 "real: report show Turin" $TC report show "$T/openanolis-trustee/turin-report.bin"
+    has "Turin platform bit 6 shown" "unknown_bits *0x40" "$out"
+else
+    skip "real SEV-SNP reports: ../shared/testdata not present"
+fi
+
+done_tests
