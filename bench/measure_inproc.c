@@ -113,8 +113,8 @@ static int run(const char *label, struct tc_measure_input *in, const uint8_t *fw
     }
     m = median(tm, runs);
     s = median(ts, runs);
-    printf("%-34s %8.1f MiB  digest %8.3f ms  sha384 %8.3f ms  ratio %.2fx\n", label, mb,
-           m * 1e3, s * 1e3, m / s);
+    printf("%-34s %8.1f MiB  digest %8.3f ms  sha384 %8.3f ms  ratio %.2fx\n", label, mb, m * 1e3,
+           s * 1e3, m / s);
     rc = 0;
 out:
     free(res);

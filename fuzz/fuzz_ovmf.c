@@ -23,9 +23,8 @@ static struct tc_measure_result res;
 
 static void measure(const uint8_t *img, size_t n)
 {
-    static const enum tc_sev_mode modes[] = {TC_SEV_MODE_SNP, TC_SEV_MODE_SEV_ES,
-                                             TC_SEV_MODE_SEV, TC_SEV_MODE_SNP_OVMF_HASH,
-                                             TC_SEV_MODE_SNP_SVSM};
+    static const enum tc_sev_mode modes[] = {TC_SEV_MODE_SNP, TC_SEV_MODE_SEV_ES, TC_SEV_MODE_SEV,
+                                             TC_SEV_MODE_SNP_OVMF_HASH, TC_SEV_MODE_SNP_SVSM};
     struct tc_measure_input in;
     size_t m;
     int v;

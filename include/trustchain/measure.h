@@ -59,8 +59,7 @@ TC_MUST_USE tc_err tc_measure_cpu_sig(unsigned family, unsigned model, unsigned 
                                       uint32_t *sig);
 
 /* Called once per measured VMSA page (in order); a failure aborts the measurement. */
-typedef tc_err (*tc_measure_vmsa_fn)(void *ctx, unsigned vcpu, const uint8_t *page,
-                                     size_t len);
+typedef tc_err (*tc_measure_vmsa_fn)(void *ctx, unsigned vcpu, const uint8_t *page, size_t len);
 
 struct tc_measure_input {
     enum tc_sev_mode mode;
@@ -126,11 +125,11 @@ struct tc_measure_result {
     uint8_t digest[48];
 
     uint64_t fw_gpa, fw_len;
-    uint8_t fw_sha256[32]; /* want_file_hashes only */
+    uint8_t fw_sha256[32];   /* want_file_hashes only */
     uint8_t fw_snp_hash[48]; /* SNP modes: chain value after the firmware pages */
     int have_fw_snp_hash;
-    uint32_t reset_eip;     /* SEV-ES reset block (AP entry); 0 = absent */
-    int have_hashes_table;  /* firmware supports kernel hashes */
+    uint32_t reset_eip;    /* SEV-ES reset block (AP entry); 0 = absent */
+    int have_hashes_table; /* firmware supports kernel hashes */
     uint32_t hashes_table_gpa;
 
     uint64_t svsm_gpa, svsm_len;
@@ -155,8 +154,7 @@ struct tc_measure_result {
  * TC_ERR_MALFORMED/TRUNCATED/VERSION/UNSUPPORTED/TOO_LARGE (firmware),
  * TC_ERR_IO (files), TC_ERR_CRYPTO.
  */
-TC_MUST_USE tc_err tc_measure_sev(const struct tc_measure_input *in,
-                                  struct tc_measure_result *out);
+TC_MUST_USE tc_err tc_measure_sev(const struct tc_measure_input *in, struct tc_measure_result *out);
 
 /*
  * The result as JSON (one object; *json allocated, free()).  paths: the input

@@ -59,8 +59,7 @@ static inline const uint8_t *tc_gctx_ld(const struct tc_gctx *g)
 TC_MUST_USE tc_err tc_gctx_page(struct tc_gctx *g, uint8_t type, uint64_t gpa,
                                 const uint8_t *contents);
 /* NORMAL pages over data (len a multiple of 4096) loaded at gpa. */
-TC_MUST_USE tc_err tc_gctx_normal(struct tc_gctx *g, uint64_t gpa, const uint8_t *data,
-                                  size_t len);
+TC_MUST_USE tc_err tc_gctx_normal(struct tc_gctx *g, uint64_t gpa, const uint8_t *data, size_t len);
 /* Pages of a contents-less type (zero, unmeasured, secrets, CPUID) over [gpa, gpa + len). */
 TC_MUST_USE tc_err tc_gctx_fill(struct tc_gctx *g, uint8_t type, uint64_t gpa, uint64_t len);
 /* A VMSA page; its SHA-384 is written to sha (48 bytes) if not NULL. */

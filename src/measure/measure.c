@@ -42,10 +42,8 @@ static const struct {
     const char *name;
     enum tc_sev_mode mode;
 } modes[] = {
-    {"sev", TC_SEV_MODE_SEV},
-    {"seves", TC_SEV_MODE_SEV_ES},
-    {"snp", TC_SEV_MODE_SNP},
-    {"snp:ovmf-hash", TC_SEV_MODE_SNP_OVMF_HASH},
+    {"sev", TC_SEV_MODE_SEV},           {"seves", TC_SEV_MODE_SEV_ES},
+    {"snp", TC_SEV_MODE_SNP},           {"snp:ovmf-hash", TC_SEV_MODE_SNP_OVMF_HASH},
     {"snp:svsm", TC_SEV_MODE_SNP_SVSM},
 };
 
@@ -120,8 +118,8 @@ tc_err tc_measure_cpu_sig(unsigned family, unsigned model, unsigned stepping, ui
     }
     fam_lo = family > 0xf ? 0xf : family;
     fam_hi = family > 0xf ? family - 0xf : 0;
-    *sig = (uint32_t)(fam_hi << 20 | (model >> 4) << 16 | fam_lo << 8 | (model & 0xf) << 4 |
-                      stepping);
+    *sig =
+        (uint32_t)(fam_hi << 20 | (model >> 4) << 16 | fam_lo << 8 | (model & 0xf) << 4 | stepping);
     return TC_ERR_OK;
 }
 
@@ -150,9 +148,11 @@ tc_err tc_measure_vcpu_sig(const char *type, uint32_t *sig)
                                       vcpu_types[i].stepping, sig);
         }
     }
-    return tc_fail(TC_ERR_USAGE, "unknown vCPU type '%s' (choose from EPYC, EPYC-v1..v4, "
+    return tc_fail(TC_ERR_USAGE,
+                   "unknown vCPU type '%s' (choose from EPYC, EPYC-v1..v4, "
                    "EPYC-IBPB, EPYC-Rome[-v1..v3], EPYC-Milan[-v1,-v2], EPYC-Genoa[-v1], "
-                   "EPYC-Turin)", type);
+                   "EPYC-Turin)",
+                   type);
 }
 
 const char *tc_measure_vcpu_type_name(size_t i)
@@ -195,8 +195,8 @@ static tc_err pread_full(const struct image *im, uint8_t *buf, size_t n, uint64_
     return TC_ERR_OK;
 }
 
-static tc_err image_open(struct image *im, const char *what, const char *path,
-                         const uint8_t *data, size_t len)
+static tc_err image_open(struct image *im, const char *what, const char *path, const uint8_t *data,
+                         size_t len)
 {
     struct stat st;
     size_t t;
@@ -417,12 +417,15 @@ static tc_err file_sha_end(struct job *j, uint8_t *out)
 static tc_err check_sev_hashes_area(const struct tc_sev_fw *fw)
 {
     if (!fw->have_hashes_area || fw->hashes_gpa == 0) {
-        return tc_fail(TC_ERR_UNSUPPORTED, "a kernel was given but the firmware does not support "
+        return tc_fail(TC_ERR_UNSUPPORTED,
+                       "a kernel was given but the firmware does not support "
                        "kernel/initrd/cmdline measurement (no kernel-hashes area)");
     }
     if (fw->hashes_size < TC_SEV_HASH_TABLE_PADDED) {
-        return tc_fail(TC_ERR_MALFORMED, "firmware kernel-hashes area is %u bytes, the table "
-                       "needs %d", fw->hashes_size, TC_SEV_HASH_TABLE_PADDED);
+        return tc_fail(TC_ERR_MALFORMED,
+                       "firmware kernel-hashes area is %u bytes, the table "
+                       "needs %d",
+                       fw->hashes_size, TC_SEV_HASH_TABLE_PADDED);
     }
     return TC_ERR_OK;
 }
@@ -435,21 +438,25 @@ static tc_err check_snp_hashes_area(const struct tc_sev_fw *fw, int *section)
 
     if (i < 0) {
         return tc_fail(TC_ERR_UNSUPPORTED, "a kernel was given but the firmware's SEV metadata "
-                       "has no SNP_KERNEL_HASHES section");
+                                           "has no SNP_KERNEL_HASHES section");
     }
     s = &fw->sections[i];
     if (!fw->have_hashes_area) {
         return tc_fail(TC_ERR_MALFORMED, "firmware has an SNP_KERNEL_HASHES section but no "
-                       "kernel-hashes area entry in its GUID table");
+                                         "kernel-hashes area entry in its GUID table");
     }
     if (s->len != TC_MEASURE_PAGE) {
-        return tc_fail(TC_ERR_MALFORMED, "firmware SNP_KERNEL_HASHES section is 0x%x bytes, not "
-                       "one page", s->len);
+        return tc_fail(TC_ERR_MALFORMED,
+                       "firmware SNP_KERNEL_HASHES section is 0x%x bytes, not "
+                       "one page",
+                       s->len);
     }
     if (fw->hashes_gpa < s->gpa ||
         (uint64_t)fw->hashes_gpa + TC_SEV_HASH_TABLE_PADDED > (uint64_t)s->gpa + s->len) {
-        return tc_fail(TC_ERR_MALFORMED, "firmware kernel-hashes area at 0x%x does not fit in "
-                       "its SNP_KERNEL_HASHES page at 0x%x", fw->hashes_gpa, s->gpa);
+        return tc_fail(TC_ERR_MALFORMED,
+                       "firmware kernel-hashes area at 0x%x does not fit in "
+                       "its SNP_KERNEL_HASHES page at 0x%x",
+                       fw->hashes_gpa, s->gpa);
     }
     *section = i;
     return TC_ERR_OK;
@@ -500,8 +507,8 @@ static tc_err do_sev(struct job *j)
         /* SEV-ES VMSAs carry no SEV_FEATURES (the reference measures 0). */
         for (i = 0; i < in->vcpus; i++) {
             if (i <= 1) {
-                tc_vmsa_build(page, i == 0 ? TC_VMSA_BSP_EIP : j->fw.fw.reset_eip, 0,
-                              in->vcpu_sig, in->vmm);
+                tc_vmsa_build(page, i == 0 ? TC_VMSA_BSP_EIP : j->fw.fw.reset_eip, 0, in->vcpu_sig,
+                              in->vmm);
                 if ((e = tc_digest(md384, page, sizeof(page), sha[i])) != TC_ERR_OK) {
                     goto out;
                 }
@@ -676,8 +683,8 @@ static tc_err do_snp(struct job *j)
     if (in->mode == TC_SEV_MODE_SNP_OVMF_HASH) {
         goto done;
     }
-    if (j->has_kernel && (e = tc_sev_hashes_compute(in->kernel, in->initrd, in->append,
-                                                    &j->hashes)) != TC_ERR_OK) {
+    if (j->has_kernel &&
+        (e = tc_sev_hashes_compute(in->kernel, in->initrd, in->append, &j->hashes)) != TC_ERR_OK) {
         goto out;
     }
     if ((e = snp_sections(j, &g, &j->fw.fw, in->vmm, kernel_section)) != TC_ERR_OK) {
@@ -716,9 +723,11 @@ static tc_err do_svsm(struct job *j)
     /* QEMU maps, top down: OVMF below 4 GiB, the OVMF_VARS flash, then the SVSM. */
     room = out->fw_gpa;
     if (in->vars_size > room || sn > room - in->vars_size) {
-        return tc_fail(TC_ERR_USAGE, "OVMF (%llu bytes), OVMF_VARS (%llu) and SVSM (%llu) do not "
-                       "fit below 4 GiB", (unsigned long long)out->fw_len,
-                       (unsigned long long)in->vars_size, (unsigned long long)sn);
+        return tc_fail(TC_ERR_USAGE,
+                       "OVMF (%llu bytes), OVMF_VARS (%llu) and SVSM (%llu) do not "
+                       "fit below 4 GiB",
+                       (unsigned long long)out->fw_len, (unsigned long long)in->vars_size,
+                       (unsigned long long)sn);
     }
     out->svsm_len = sn;
     out->svsm_gpa = out->fw_gpa - in->vars_size - sn;
@@ -775,8 +784,7 @@ static tc_err measure(struct job *j)
     tc_err e;
 
     j->fw.fd = j->svsm.fd = -1;
-    if ((e = image_open(&j->fw, "firmware", in->ovmf, in->ovmf_data, in->ovmf_len)) !=
-        TC_ERR_OK) {
+    if ((e = image_open(&j->fw, "firmware", in->ovmf, in->ovmf_data, in->ovmf_len)) != TC_ERR_OK) {
         return e;
     }
     /* The firmware flash ends at 4 GiB (QEMU's pc.bios / pflash mapping). */

@@ -11,8 +11,8 @@
 
 static const char *page_type_name(uint8_t t)
 {
-    static const char *names[] = {"bytes", "normal", "vmsa", "zero", "unmeasured", "secrets",
-                                  "cpuid"};
+    static const char *names[] = {"bytes",      "normal",  "vmsa", "zero",
+                                  "unmeasured", "secrets", "cpuid"};
 
     return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }

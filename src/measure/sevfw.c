@@ -38,8 +38,7 @@ static tc_err table_entry(const struct tc_sev_fw *fw, const char *what, const ch
     if (ent->len != want) {
         return tc_fail(TC_ERR_MALFORMED,
                        "%s: %s entry at offset 0x%llx has %zu bytes, expected %zu", what, name,
-                       (unsigned long long)(fw->image_len - fw->len + ent->offset), ent->len,
-                       want);
+                       (unsigned long long)(fw->image_len - fw->len + ent->offset), ent->len, want);
     }
     tc_reader_init(r, ent->data, ent->len, name);
     r->base = (size_t)(fw->image_len - fw->len + ent->offset);
@@ -72,7 +71,8 @@ static tc_err parse_sections(struct tc_sev_fw *fw, const char *what, uint32_t fr
         return tc_fail_ctx(e, "%s", what);
     }
     /* OvmfSevMetadata.asm: Signature, Size, Version, NumberOfSections. */
-    if ((e = tc_read_bytes(&r, sig, 4)) != TC_ERR_OK || (e = tc_read_u32le(&r, &size)) != TC_ERR_OK ||
+    if ((e = tc_read_bytes(&r, sig, 4)) != TC_ERR_OK ||
+        (e = tc_read_u32le(&r, &size)) != TC_ERR_OK ||
         (e = tc_read_u32le(&r, &version)) != TC_ERR_OK ||
         (e = tc_read_u32le(&r, &count)) != TC_ERR_OK) {
         return tc_fail_ctx(e, "%s", what);
@@ -81,8 +81,8 @@ static tc_err parse_sections(struct tc_sev_fw *fw, const char *what, uint32_t fr
         return tc_fail(TC_ERR_MALFORMED,
                        "%s: SEV metadata at offset 0x%llx has signature %02x%02x%02x%02x, not "
                        "'ASEV'",
-                       what, (unsigned long long)(fw->image_len - from_end), sig[0], sig[1],
-                       sig[2], sig[3]);
+                       what, (unsigned long long)(fw->image_len - from_end), sig[0], sig[1], sig[2],
+                       sig[3]);
     }
     if (version != 1) {
         return tc_fail(TC_ERR_VERSION, "%s: SEV metadata version %u (only 1 is defined)", what,
@@ -135,8 +135,10 @@ static tc_err parse_sections(struct tc_sev_fw *fw, const char *what, uint32_t fr
         /* The PSP takes one secrets page and one CPUID page (SNP ABI, SNP_LAUNCH_UPDATE). */
         if ((s->type == TC_SEV_SECTION_SNP_SECRETS || s->type == TC_SEV_SECTION_CPUID) &&
             s->len != TC_MEASURE_PAGE) {
-            return tc_fail(TC_ERR_MALFORMED, "%s: SEV metadata section %u (%s) is 0x%x bytes, "
-                           "not one page", what, i, s->type_name, s->len);
+            return tc_fail(TC_ERR_MALFORMED,
+                           "%s: SEV metadata section %u (%s) is 0x%x bytes, "
+                           "not one page",
+                           what, i, s->type_name, s->len);
         }
         for (j = 0; j < i; j++) {
             const struct tc_measure_section *o = &fw->sections[j];
@@ -147,9 +149,9 @@ static tc_err parse_sections(struct tc_sev_fw *fw, const char *what, uint32_t fr
                                what, j, o->type_name, i, s->type_name,
                                s->gpa > o->gpa ? s->gpa : o->gpa);
             }
-            if (o->type == s->type && (s->type == TC_SEV_SECTION_SNP_SECRETS ||
-                                       s->type == TC_SEV_SECTION_CPUID ||
-                                       s->type == TC_SEV_SECTION_SNP_KERNEL_HASHES)) {
+            if (o->type == s->type &&
+                (s->type == TC_SEV_SECTION_SNP_SECRETS || s->type == TC_SEV_SECTION_CPUID ||
+                 s->type == TC_SEV_SECTION_SNP_KERNEL_HASHES)) {
                 return tc_fail(TC_ERR_MALFORMED, "%s: SEV metadata has two %s sections (%u, %u)",
                                what, s->type_name, j, i);
             }

@@ -102,7 +102,8 @@ tc_err tc_sev_hashes_compute(const char *kernel, const char *initrd, const char 
         if ((e = tc_sha256_file(initrd, "initrd", h->initrd, &h->initrd_len)) != TC_ERR_OK) {
             goto out;
         }
-    } else if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 || EVP_DigestFinal_ex(ctx, h->initrd, NULL) != 1) {
+    } else if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 ||
+               EVP_DigestFinal_ex(ctx, h->initrd, NULL) != 1) {
         e = tc_fail_ssl(TC_ERR_CRYPTO, "SHA-256");
         goto out;
     }

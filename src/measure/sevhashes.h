@@ -34,8 +34,8 @@ TC_MUST_USE tc_err tc_sha256_file(const char *path, const char *what, uint8_t ou
                                   uint64_t *len);
 
 /* Hash kernel (required), initrd and append (NULL or "" = absent). */
-TC_MUST_USE tc_err tc_sev_hashes_compute(const char *kernel, const char *initrd,
-                                         const char *append, struct tc_sev_hashes *h);
+TC_MUST_USE tc_err tc_sev_hashes_compute(const char *kernel, const char *initrd, const char *append,
+                                         struct tc_sev_hashes *h);
 
 /* The padded table (TC_SEV_HASH_TABLE_PADDED bytes). */
 void tc_sev_hashes_table(const struct tc_sev_hashes *h, uint8_t *table);

@@ -27,13 +27,13 @@ enum {
     VMSA_RDX = 0x310,
     VMSA_SEV_FEATURES = 0x3b0,
     VMSA_XCR0 = 0x3e8,
-    VMSA_MXCSR = 0x408, /* u32 */
+    VMSA_MXCSR = 0x408,   /* u32 */
     VMSA_X87_FCW = 0x410, /* u16 */
 };
 
 /* Initial register values KVM gives every vCPU at reset (arch/x86/kvm/svm/sev.c, x86.c). */
-#define EFER_SVME 0x1000ull         /* KVM enables EFER.SVME */
-#define CR4_MCE 0x40ull             /* KVM enables CR4.MCE */
+#define EFER_SVME 0x1000ull /* KVM enables EFER.SVME */
+#define CR4_MCE 0x40ull     /* KVM enables CR4.MCE */
 #define CR0_ET 0x10ull
 #define DR7_RESET 0x400ull
 #define DR6_RESET 0xffff0ff0ull

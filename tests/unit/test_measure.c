@@ -29,8 +29,7 @@ static void test_names(void)
 
     CHECK(tc_measure_mode_parse("snp:svsm", &m) == TC_ERR_OK && m == TC_SEV_MODE_SNP_SVSM,
           "mode snp:svsm");
-    CHECK(tc_measure_mode_parse("seves", &m) == TC_ERR_OK && m == TC_SEV_MODE_SEV_ES,
-          "mode seves");
+    CHECK(tc_measure_mode_parse("seves", &m) == TC_ERR_OK && m == TC_SEV_MODE_SEV_ES, "mode seves");
     CHECK_ERR(tc_measure_mode_parse("sev-es", &m), TC_ERR_USAGE, "mode sev-es is not a choice");
     CHECK_ERR(tc_measure_mode_parse("SNP", &m), TC_ERR_USAGE, "modes are case-sensitive");
     CHECK(strcmp(tc_measure_mode_name(TC_SEV_MODE_SNP_OVMF_HASH), "snp:ovmf-hash") == 0,
@@ -109,8 +108,7 @@ static void test_vmsa(void)
     CHECK(tc_le16(p + 0x12) == 0x9b, "EC2 AP: CS accessed");
 
     tc_vmsa_build(p, TC_VMSA_BSP_EIP, 1, 0xa10f11, TC_VMM_GCE);
-    CHECK(le64at(p, 0x268) == 0x00070106 && le64at(p, 0x310) == 0x600 &&
-              tc_le16(p + 0x12) == 0x9b,
+    CHECK(le64at(p, 0x268) == 0x00070106 && le64at(p, 0x310) == 0x600 && tc_le16(p + 0x12) == 0x9b,
           "GCE: its own G_PAT, RDX 0x600");
 
     tc_vmsa_build_svsm(p, 0xffd1c000, 0x800f12);

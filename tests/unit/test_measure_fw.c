@@ -79,9 +79,12 @@ static void build(uint8_t *img, const struct sec *s, size_t n, const struct opts
 }
 
 static const struct sec good[] = {
-    {0x800000, 0x9000, TC_SEV_SECTION_SNP_SEC_MEM},     {0x80a000, 0x3000, TC_SEV_SECTION_SNP_SEC_MEM},
-    {0x80d000, 0x1000, TC_SEV_SECTION_SNP_SECRETS},     {0x80e000, 0x1000, TC_SEV_SECTION_CPUID},
-    {0x80f000, 0x1000, TC_SEV_SECTION_SVSM_CAA},        {0x810000, 0x1000, TC_SEV_SECTION_SNP_KERNEL_HASHES},
+    {0x800000, 0x9000, TC_SEV_SECTION_SNP_SEC_MEM},
+    {0x80a000, 0x3000, TC_SEV_SECTION_SNP_SEC_MEM},
+    {0x80d000, 0x1000, TC_SEV_SECTION_SNP_SECRETS},
+    {0x80e000, 0x1000, TC_SEV_SECTION_CPUID},
+    {0x80f000, 0x1000, TC_SEV_SECTION_SVSM_CAA},
+    {0x810000, 0x1000, TC_SEV_SECTION_SNP_KERNEL_HASHES},
 };
 #define NGOOD (sizeof(good) / sizeof(good[0]))
 
@@ -251,8 +254,7 @@ static void test_real(void)
                    cases[i].file)) {
             continue;
         }
-        CHECK_ERR(tc_sev_fw_parse(d, n, "firmware", &fw), cases[i].err, "%s: parse",
-                  cases[i].file);
+        CHECK_ERR(tc_sev_fw_parse(d, n, "firmware", &fw), cases[i].err, "%s: parse", cases[i].file);
         if (cases[i].err == TC_ERR_OK) {
             const struct tc_measure_section *l = &fw.sections[fw.n_sections - 1];
 

@@ -87,14 +87,13 @@ static void help(void)
            "sev-snp-measure (virtee, v0.0.13): same flags, same digest on stdout, nothing else.\n"
            "`measure tdx` computes an Intel TDX MRTD instead.\n\n",
            PROG, PROG);
-    printf(
-        "  --mode MODE            sev | seves | snp | snp:ovmf-hash | snp:svsm (required)\n"
-        "                         snp:ovmf-hash prints the hash of the firmware pages, for\n"
-        "                         --snp-ovmf-hash\n"
-        "  --ovmf PATH            OVMF firmware image (required); must carry SEV metadata\n"
-        "  --vcpus N              number of vCPUs (required except in sev mode), 1..%u\n"
-        "  --vcpu-type CPUTYPE    QEMU vCPU model:",
-        TC_MEASURE_MAX_VCPUS);
+    printf("  --mode MODE            sev | seves | snp | snp:ovmf-hash | snp:svsm (required)\n"
+           "                         snp:ovmf-hash prints the hash of the firmware pages, for\n"
+           "                         --snp-ovmf-hash\n"
+           "  --ovmf PATH            OVMF firmware image (required); must carry SEV metadata\n"
+           "  --vcpus N              number of vCPUs (required except in sev mode), 1..%u\n"
+           "  --vcpu-type CPUTYPE    QEMU vCPU model:",
+           TC_MEASURE_MAX_VCPUS);
     for (i = 0; tc_measure_vcpu_type_name(i) != NULL; i++) {
         printf("%s%s", i % 6 == 0 ? "\n                           " : " ",
                tc_measure_vcpu_type_name(i));
@@ -395,16 +394,15 @@ int cmd_measure(int argc, char **argv)
             uint64_t fam, model, step;
 
             if (!seen[O_VCPU_MODEL] || !seen[O_VCPU_STEPPING]) {
-                return cli_usage("measure",
-                                 "--vcpu-family needs --vcpu-model and --vcpu-stepping");
+                return cli_usage("measure", "--vcpu-family needs --vcpu-model and --vcpu-stepping");
             }
             if (int_arg("vcpu-family", val[O_VCPU_FAMILY], 10, 0, UINT_MAX, &fam) ||
                 int_arg("vcpu-model", val[O_VCPU_MODEL], 10, 0, UINT_MAX, &model) ||
                 int_arg("vcpu-stepping", val[O_VCPU_STEPPING], 10, 0, UINT_MAX, &step)) {
                 return EXIT_USAGE;
             }
-            if (tc_measure_cpu_sig((unsigned)fam, (unsigned)model, (unsigned)step,
-                                   &in.vcpu_sig) != TC_ERR_OK) {
+            if (tc_measure_cpu_sig((unsigned)fam, (unsigned)model, (unsigned)step, &in.vcpu_sig) !=
+                TC_ERR_OK) {
                 return cli_usage("measure", "%s", tc_err_detail());
             }
         }
@@ -466,7 +464,7 @@ int cmd_measure(int argc, char **argv)
     }
     if ((e = tc_measure_sev(&in, res)) != TC_ERR_OK) {
         rc = tc_err_class(e) == TC_CLASS_USAGE ? cli_usage("measure", "%s", tc_err_detail())
-                                                : cli_fail(e);
+                                               : cli_fail(e);
         goto out;
     }
     if (strcmp(fmt, "json") == 0) {
