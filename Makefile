@@ -7,7 +7,9 @@
 #   make fuzz          build the libFuzzer targets with clang (fuzz/Makefile)
 #   make bench         run the benchmarks in bench/
 
-PKGS := openssl jansson jose libmicrohttpd libcurl sqlite3
+# libcurl is compiled against but loaded at run time (src/core/http.c): not linked.
+PKGS := openssl jansson jose libmicrohttpd sqlite3
+PKGS_DLOPEN := libcurl
 
 ifeq ($(SAN),1)
 O ?= build/san
@@ -20,14 +22,14 @@ OPT ?= -O2
 endif
 
 CC ?= cc
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(PKGS_DLOPEN) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-unused-parameter -Wno-format-truncation
 CFLAGS ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
 	$(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -Isrc -Itests $(PKG_CFLAGS) -MMD -MP
-LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm
+LDLIBS_ALL = $(PKG_LIBS) -ldl -lpthread -lm
 
 LIB_SRC := $(sort $(wildcard src/*/*.c src/*/*/*.c))
 TOOL_SRC := $(sort $(wildcard tools/trustchain/*.c))

@@ -3,7 +3,7 @@
 # Install the Debian 12 packages trustchain needs, only those missing.
 set -eu
 pkgs="make gcc pkg-config libssl-dev openssl libjansson-dev libjose-dev jose libmicrohttpd-dev curl
-libcurl4-openssl-dev libsqlite3-dev sqlite3 ovmf python3 python3-jwcrypto python3-cryptography"
+libcurl4-openssl-dev libsqlite3-dev sqlite3 ovmf python3 python3-jwcrypto python3-cryptography time"
 missing=""
 for p in $pkgs; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

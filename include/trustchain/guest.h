@@ -83,7 +83,6 @@ struct tc_kbs_client_opts {
     const char *url;           /* http(s)://host:port (no trailing /kbs/v0) */
     enum tc_jwk_kind key_kind; /* TEE key: P-256 (default), P-521 or RSA */
     long timeout;              /* seconds per request (default 30) */
-    const char *cacert;        /* PEM bundle to verify an https broker */
     struct tc_guest_opts guest;
 };
 

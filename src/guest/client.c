@@ -2,60 +2,74 @@
 /*
  * The KBS client (what guest-components' kbs_protocol rcar_client.rs does):
  * POST /auth, build the runtime data and evidence, POST /attest, GET the
- * resource and open its JWE with the TEE key.  libcurl keeps the
- * kbs-session-id cookie between the calls.
+ * resource and open its JWE with the TEE key.  HTTP through the one client
+ * (src/core/http.c); the kbs-session-id cookie from /auth's Set-Cookie is
+ * sent back by hand on the next calls.
  */
+#include <stdio.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
+#include "core/http.h"
 #include "trustchain/guest.h"
 #include "trustchain/util.h"
 
 #define RESP_MAX ((size_t)4 << 20)
 
-struct http {
-    CURL *curl;
-    struct curl_slist *hdrs;
-    struct tc_buf body;
-    long status;
-};
-
-static size_t on_data(char *p, size_t size, size_t n, void *cls)
+/* One call; resp must be freed by the caller.  cookie/bearer may be NULL. */
+static tc_err call(const char *method, const char *url, const char *cookie, const char *bearer,
+                   const void *body, size_t len, long timeout, const char *capture,
+                   struct tc_http_resp *resp)
 {
-    struct http *h = cls;
+    struct tc_http_req req;
+    const char *hdrs[4];
+    char *ck = NULL, *auth = NULL;
+    size_t n = 0;
+    tc_err e;
 
-    if (tc_buf_append(&h->body, p, size * n) != TC_ERR_OK) {
-        return 0; /* over the cap: abort the transfer */
-    }
-    return size * n;
-}
+    hdrs[n++] = "Content-Type: application/json";
+    if (cookie != NULL) {
+        size_t l = strlen(cookie) + 40;
 
-static tc_err http_do(struct http *h, const char *url, const char *post, size_t postlen)
-{
-    CURLcode rc;
+        ck = malloc(l);
+        if (ck == NULL) {
+            return tc_fail(TC_ERR_NOMEM, "http");
+        }
+        snprintf(ck, l, "Cookie: %s=%s", TC_KBS_SESSION_COOKIE, cookie);
+        hdrs[n++] = ck;
+    }
+    if (bearer != NULL) {
+        size_t l = strlen(bearer) + 32;
 
-    tc_buf_free(&h->body);
-    tc_buf_init(&h->body, RESP_MAX);
-    curl_easy_setopt(h->curl, CURLOPT_URL, url);
-    if (post != NULL) {
-        curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, post);
-        curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, (long)postlen);
-        curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->hdrs);
-    } else {
-        curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
-        curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+        auth = malloc(l);
+        if (auth == NULL) {
+            free(ck);
+            return tc_fail(TC_ERR_NOMEM, "http");
+        }
+        snprintf(auth, l, "Authorization: Bearer %s", bearer);
+        hdrs[n++] = auth;
     }
-    rc = curl_easy_perform(h->curl);
-    if (rc != CURLE_OK) {
-        return tc_fail(TC_ERR_NETWORK, "%s: %s", url, curl_easy_strerror(rc));
+    hdrs[n] = NULL;
+    memset(&req, 0, sizeof(req));
+    req.method = method;
+    req.url = url;
+    req.headers = hdrs;
+    req.body = body;
+    req.body_len = len;
+    req.protocols = "http,https";
+    req.timeout_s = timeout > 0 ? timeout : 30;
+    req.max_body = RESP_MAX;
+    req.capture = capture;
+    e = tc_http_do(&req, resp);
+    free(ck);
+    if (auth != NULL) {
+        tc_free_secret(auth, strlen(auth));
     }
-    curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &h->status);
-    return TC_ERR_OK;
+    return e;
 }
 
 /* Map a refusal to an error with the broker's detail (ErrorInformation). */
-static tc_err refusal(struct http *h, const char *step, struct tc_kbs_client_result *r)
+static tc_err refusal(const struct tc_http_resp *h, const char *step,
+                      struct tc_kbs_client_result *r)
 {
     json_error_t jerr;
     json_t *j = json_loadb((const char *)h->body.data, h->body.len, 0, &jerr);
@@ -88,11 +102,24 @@ void tc_kbs_client_result_free(struct tc_kbs_client_result *r)
     memset(r, 0, sizeof(*r));
 }
 
+/* The kbs-session-id value of a Set-Cookie header ("kbs-session-id=V; Expires=..."). */
+static char *session_cookie(const char *set_cookie)
+{
+    static const char name[] = TC_KBS_SESSION_COOKIE "=";
+    const char *p = set_cookie != NULL ? strstr(set_cookie, name) : NULL;
+
+    if (p == NULL) {
+        return NULL;
+    }
+    p += sizeof(name) - 1;
+    return strndup(p, strcspn(p, "; \t"));
+}
+
 tc_err tc_kbs_client_run(const struct tc_kbs_client_opts *o, const char *path,
                          struct tc_kbs_client_result *r)
 {
-    struct http h;
-    char url[2048];
+    struct tc_http_resp h;
+    char url[2048], *cookie = NULL;
     json_t *req = NULL, *ch = NULL, *pub = NULL, *ev = NULL, *att = NULL, *tok = NULL;
     EVP_PKEY *key = NULL;
     char *text = NULL;
@@ -104,20 +131,6 @@ tc_err tc_kbs_client_run(const struct tc_kbs_client_opts *o, const char *path,
     memset(r, 0, sizeof(*r));
     memset(&h, 0, sizeof(h));
     tc_buf_init(&h.body, RESP_MAX);
-    h.curl = curl_easy_init();
-    if (h.curl == NULL) {
-        return tc_fail(TC_ERR_INTERNAL, "libcurl init");
-    }
-    h.hdrs = curl_slist_append(NULL, "Content-Type: application/json");
-    curl_easy_setopt(h.curl, CURLOPT_COOKIEFILE, ""); /* enable the cookie engine */
-    curl_easy_setopt(h.curl, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h.curl, CURLOPT_WRITEDATA, &h);
-    curl_easy_setopt(h.curl, CURLOPT_TIMEOUT, o->timeout > 0 ? o->timeout : 30L);
-    curl_easy_setopt(h.curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h.curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    if (o->cacert != NULL) {
-        curl_easy_setopt(h.curl, CURLOPT_CAINFO, o->cacert);
-    }
 
     /* 1. Request -> Challenge.  extra-params as the Rust client sends them. */
     req = json_pack("{s:s,s:s,s:{s:[s]}}", "version", TC_KBS_VERSION, "tee",
@@ -129,17 +142,20 @@ tc_err tc_kbs_client_run(const struct tc_kbs_client_opts *o, const char *path,
         e = tc_fail(TC_ERR_NOMEM, "request");
         goto out;
     }
-    if ((e = http_do(&h, url, text, strlen(text))) != TC_ERR_OK) {
+    if ((e = call("POST", url, NULL, NULL, text, strlen(text), o->timeout, "Set-Cookie", &h)) !=
+        TC_ERR_OK) {
         goto out;
     }
     if (h.status != 200) {
         e = refusal(&h, "auth", r);
         goto out;
     }
+    cookie = session_cookie(h.captured);
     ch = json_loadb((const char *)h.body.data, h.body.len, 0, &jerr);
     nonce = json_string_value(json_object_get(ch, "nonce"));
-    if (nonce == NULL) {
-        e = tc_fail(TC_ERR_MALFORMED, "auth: the Challenge has no nonce");
+    if (nonce == NULL || cookie == NULL) {
+        e = tc_fail(TC_ERR_MALFORMED, "auth: the Challenge has no %s",
+                    nonce == NULL ? "nonce" : "kbs-session-id cookie");
         goto out;
     }
     /* 2. TEE key, runtime data, evidence bound to both. */
@@ -158,7 +174,9 @@ tc_err tc_kbs_client_run(const struct tc_kbs_client_opts *o, const char *path,
         goto out;
     }
     snprintf(url, sizeof(url), "%s/kbs/v0/attest", o->url);
-    if ((e = http_do(&h, url, text, strlen(text))) != TC_ERR_OK) {
+    tc_http_resp_free(&h);
+    if ((e = call("POST", url, cookie, NULL, text, strlen(text), o->timeout, NULL, &h)) !=
+        TC_ERR_OK) {
         goto out;
     }
     if (h.status != 200) {
@@ -174,7 +192,8 @@ tc_err tc_kbs_client_run(const struct tc_kbs_client_opts *o, const char *path,
     /* 3. The resource, as a JWE to our key. */
     if (path != NULL) {
         snprintf(url, sizeof(url), "%s/kbs/v0/resource/%s", o->url, path);
-        if ((e = http_do(&h, url, NULL, 0)) != TC_ERR_OK) {
+        tc_http_resp_free(&h);
+        if ((e = call(NULL, url, cookie, NULL, NULL, 0, o->timeout, NULL, &h)) != TC_ERR_OK) {
             goto out;
         }
         if (h.status != 200) {
@@ -190,6 +209,7 @@ tc_err tc_kbs_client_run(const struct tc_kbs_client_opts *o, const char *path,
     e = TC_ERR_OK;
 out:
     free(text);
+    free(cookie);
     json_decref(req);
     json_decref(ch);
     json_decref(pub);
@@ -197,67 +217,27 @@ out:
     json_decref(att);
     json_decref(tok);
     EVP_PKEY_free(key);
-    tc_buf_free(&h.body);
-    curl_slist_free_all(h.hdrs);
-    curl_easy_cleanup(h.curl);
+    tc_http_resp_free(&h);
     return e;
 }
 
 tc_err tc_kbs_http(const char *url, const char *bearer, const char *method, const void *body,
                    size_t len, long timeout, long *status, char **resp, size_t *resp_len)
 {
-    struct http h;
-    struct curl_slist *hdrs = NULL;
-    char *auth = NULL;
-    CURLcode rc;
-    tc_err e = TC_ERR_OK;
+    struct tc_http_resp h;
+    tc_err e;
 
-    memset(&h, 0, sizeof(h));
-    tc_buf_init(&h.body, RESP_MAX);
-    h.curl = curl_easy_init();
-    if (h.curl == NULL) {
-        return tc_fail(TC_ERR_INTERNAL, "libcurl init");
-    }
-    if (bearer != NULL) {
-        size_t n = strlen(bearer) + 32;
-
-        auth = malloc(n);
-        if (auth == NULL) {
-            curl_easy_cleanup(h.curl);
-            return tc_fail(TC_ERR_NOMEM, "http");
-        }
-        snprintf(auth, n, "Authorization: Bearer %s", bearer);
-        hdrs = curl_slist_append(hdrs, auth);
-    }
-    hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-    curl_easy_setopt(h.curl, CURLOPT_URL, url);
-    curl_easy_setopt(h.curl, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(h.curl, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h.curl, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h.curl, CURLOPT_WRITEDATA, &h);
-    curl_easy_setopt(h.curl, CURLOPT_TIMEOUT, timeout > 0 ? timeout : 30L);
-    curl_easy_setopt(h.curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h.curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    if (body != NULL) {
-        curl_easy_setopt(h.curl, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(h.curl, CURLOPT_POSTFIELDSIZE, (long)len);
-    }
-    rc = curl_easy_perform(h.curl);
-    if (rc != CURLE_OK) {
-        e = tc_fail(TC_ERR_NETWORK, "%s: %s", url, curl_easy_strerror(rc));
-    } else if ((e = tc_buf_append(&h.body, "", 1)) == TC_ERR_OK) {
-        curl_easy_getinfo(h.curl, CURLINFO_RESPONSE_CODE, status);
+    e = call(strcmp(method, "GET") == 0 ? NULL : method, url, NULL, bearer,
+             body != NULL ? body : "", body != NULL ? len : 0, timeout, NULL, &h);
+    if (e == TC_ERR_OK && (e = tc_buf_append(&h.body, "", 1)) == TC_ERR_OK) {
+        *status = h.status;
         *resp = (char *)h.body.data;
         if (resp_len != NULL) {
             *resp_len = h.body.len - 1;
         }
         h.body.data = NULL;
+        h.body.len = h.body.cap = 0;
     }
-    if (auth != NULL) {
-        tc_free_secret(auth, strlen(auth));
-    }
-    tc_buf_free(&h.body);
-    curl_slist_free_all(hdrs);
-    curl_easy_cleanup(h.curl);
+    tc_http_resp_free(&h);
     return e;
 }

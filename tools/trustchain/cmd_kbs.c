@@ -62,7 +62,6 @@ static void help(void)
            "  --sim-host-data HEX       sim: the 32-byte host data\n"
            "  --sim-svn N               sim: the SVN (default 1)\n"
            "  --sim-debug               sim: set the debug flag\n"
-           "  --cacert FILE             CA bundle for an https broker\n"
            "  --timeout SEC             per request (default 30)\n"
            "  --json                    machine-readable output\n"
            "\n"
@@ -86,7 +85,6 @@ enum {
     O_SIM_HOST,
     O_SIM_SVN,
     O_SIM_DEBUG,
-    O_CACERT,
     O_TIMEOUT,
     O_REPORT_DATA,
     O_ALG,
@@ -105,7 +103,7 @@ enum {
 };
 
 struct args {
-    const char *url, *tee, *out, *key_alg, *tsm_root, *sim_key, *sim_meas, *sim_host, *cacert;
+    const char *url, *tee, *out, *key_alg, *tsm_root, *sim_key, *sim_meas, *sim_host;
     const char *report_data, *alg, *pub, *key, *sub, *token, *admin_key, *file, *value, *name;
     const char *after, *limit;
     long timeout, ttl;
@@ -131,7 +129,6 @@ static int parse(const char *cmd, int argc, char **argv, struct args *a)
         {"sim-host-data", required_argument, NULL, O_SIM_HOST},
         {"sim-svn", required_argument, NULL, O_SIM_SVN},
         {"sim-debug", no_argument, NULL, O_SIM_DEBUG},
-        {"cacert", required_argument, NULL, O_CACERT},
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"report-data", required_argument, NULL, O_REPORT_DATA},
         {"alg", required_argument, NULL, O_ALG},
@@ -205,9 +202,6 @@ static int parse(const char *cmd, int argc, char **argv, struct args *a)
             break;
         case O_SIM_DEBUG:
             a->sim_debug = 1;
-            break;
-        case O_CACERT:
-            a->cacert = optarg;
             break;
         case O_TIMEOUT:
         case O_TTL: {
@@ -312,7 +306,6 @@ static int guest_opts(const char *cmd, const struct args *a, struct tc_kbs_clien
     }
     o->url = a->url;
     o->timeout = a->timeout;
-    o->cacert = a->cacert;
     o->key_kind = TC_JWK_EC_P256;
     if (a->key_alg != NULL) {
         if (strcmp(a->key_alg, "p256") == 0) {

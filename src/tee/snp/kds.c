@@ -15,9 +15,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <openssl/x509.h>
 
+#include "core/http.h"
 #include "tee/snp/snp_internal.h"
 #include "trustchain/snp.h"
 #include "trustchain/util.h"
@@ -202,141 +202,41 @@ static int answer_ok(const char *path, const uint8_t *d, size_t len)
     }
 }
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc = CURLE_FAILED_INIT;
-
-static void curl_init(void)
-{
-    curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-struct answer {
-    struct tc_buf body;
-    long retry_after_s; /* -1 if absent */
-};
-
-static size_t on_body(char *p, size_t size, size_t nmemb, void *arg)
-{
-    struct answer *a = arg;
-
-    if (tc_buf_append(&a->body, p, size * nmemb) != TC_ERR_OK) {
-        return 0; /* over the cap: abort the transfer */
-    }
-    return size * nmemb;
-}
-
-static size_t on_header(char *p, size_t size, size_t nmemb, void *arg)
-{
-    struct answer *a = arg;
-    size_t n = size * nmemb;
-    static const char key[] = "retry-after:";
-
-    if (n > sizeof(key) - 1 && strncasecmp(p, key, sizeof(key) - 1) == 0) {
-        char v[32];
-        size_t i = sizeof(key) - 1, j = 0;
-
-        while (i < n && (p[i] == ' ' || p[i] == '\t')) {
-            i++;
-        }
-        while (i < n && j < sizeof(v) - 1 && p[i] >= '0' && p[i] <= '9') {
-            v[j++] = p[i++];
-        }
-        v[j] = '\0';
-        if (j > 0 && j < 7) {
-            a->retry_after_s = strtol(v, NULL, 10);
-        }
-    }
-    return n;
-}
-
-static void sleep_ms(unsigned ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
 static tc_err fetch(const struct tc_snp_kds_opts *o, const char *path, uint8_t **data, size_t *len)
 {
     char url[1024];
     const char *base = o->base_url != NULL ? o->base_url : TC_SNP_KDS_URL;
-    unsigned tries = o->max_retries != 0 ? o->max_retries : 4, attempt;
-    unsigned delay = o->backoff_ms != 0 ? o->backoff_ms : 1000;
-    CURL *h = NULL;
-    tc_err e = TC_ERR_NETWORK;
+    struct tc_http_req req = {
+        .url = url,
+        .protocols = "https,http,file",
+        .timeout_s = o->timeout_s > 0 ? o->timeout_s : 30L,
+        .max_body = KDS_MAX_ANSWER,
+        /* AMD's KDS rate-limits (HTTP 429): retry with back-off, honouring Retry-After. */
+        .retries = (o->max_retries != 0 ? o->max_retries : 4) - 1,
+        .backoff_ms = o->backoff_ms != 0 ? o->backoff_ms : 1000,
+        .max_delay_ms = KDS_MAX_DELAY_MS,
+    };
+    struct tc_http_resp resp;
+    tc_err e;
 
     if (snprintf(url, sizeof(url), "%s/%s", base, path) >= (int)sizeof(url)) {
         return tc_fail(TC_ERR_USAGE, "KDS URL too long");
     }
-    pthread_once(&curl_once, curl_init);
-    if (curl_init_rc != CURLE_OK) {
-        return tc_fail(TC_ERR_INTERNAL, "libcurl: %s", curl_easy_strerror(curl_init_rc));
+    e = tc_http_do(&req, &resp);
+    if (e != TC_ERR_OK) {
+        tc_http_resp_free(&resp);
+        return tc_fail_ctx(e, "KDS");
     }
-    h = curl_easy_init();
-    if (h == NULL) {
-        return tc_fail(TC_ERR_NOMEM, "libcurl handle");
+    if (resp.status == 200 || resp.status == 0 /* file:// */) {
+        *data = resp.body.data; /* ownership moves to the caller */
+        *len = resp.body.len;
+        return TC_ERR_OK;
     }
-    for (attempt = 0;; attempt++) {
-        struct answer a;
-        CURLcode rc;
-        long code = 0;
-
-        tc_buf_init(&a.body, KDS_MAX_ANSWER);
-        a.retry_after_s = -1;
-        curl_easy_reset(h);
-        if (curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
-            curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http,file") != CURLE_OK ||
-            curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
-            curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-            curl_easy_setopt(h, CURLOPT_TIMEOUT, o->timeout_s > 0 ? o->timeout_s : 30L) !=
-                CURLE_OK ||
-            curl_easy_setopt(h, CURLOPT_USERAGENT, "trustchain") != CURLE_OK ||
-            curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
-            curl_easy_setopt(h, CURLOPT_WRITEDATA, &a) != CURLE_OK ||
-            curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK ||
-            curl_easy_setopt(h, CURLOPT_HEADERDATA, &a) != CURLE_OK) {
-            tc_buf_free(&a.body);
-            e = tc_fail(TC_ERR_INTERNAL, "libcurl: cannot set options");
-            break;
-        }
-        rc = curl_easy_perform(h);
-        if (rc == CURLE_OK) {
-            (void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-        }
-        if (rc == CURLE_OK && (code == 200 || code == 0 /* file:// */)) {
-            *data = a.body.data; /* ownership moves to the caller */
-            *len = a.body.len;
-            e = TC_ERR_OK;
-            break;
-        }
-        tc_buf_free(&a.body);
-        if (rc != CURLE_OK) {
-            e = tc_fail(rc == CURLE_WRITE_ERROR ? TC_ERR_TOO_LARGE : TC_ERR_NETWORK, "KDS %s: %s",
-                        url, curl_easy_strerror(rc));
-            break;
-        }
-        if (code == 404) {
-            e = tc_fail(TC_ERR_NOT_FOUND, "KDS %s: HTTP 404", url);
-            break;
-        }
-        if ((code != 429 && code != 503) || attempt + 1 >= tries) {
-            e = tc_fail(TC_ERR_NETWORK, "KDS %s: HTTP %ld%s", url, code,
-                        code == 429 ? " (rate limited; retries exhausted)" : "");
-            break;
-        }
-        /* Rate limited: wait (at least what Retry-After asks, within a cap), then again. */
-        {
-            unsigned wait = delay;
-
-            if (a.retry_after_s >= 0 && (unsigned long)a.retry_after_s * 1000 > wait) {
-                wait = (unsigned)((unsigned long)a.retry_after_s * 1000);
-            }
-            sleep_ms(wait < KDS_MAX_DELAY_MS ? wait : KDS_MAX_DELAY_MS);
-            delay = delay < KDS_MAX_DELAY_MS / 2 ? delay * 2 : KDS_MAX_DELAY_MS;
-        }
-    }
-    curl_easy_cleanup(h);
+    e = resp.status == 404 ? tc_fail(TC_ERR_NOT_FOUND, "KDS %s: HTTP 404", url)
+                           : tc_fail(TC_ERR_NETWORK, "KDS %s: HTTP %ld%s", url, resp.status,
+                                     resp.status == 429 ? " (rate limited; retries exhausted)"
+                                                        : "");
+    tc_http_resp_free(&resp);
     return e;
 }
 

@@ -18,15 +18,14 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include <curl/curl.h>
 #include <openssl/pem.h>
 
+#include "core/http.h"
 #include "tee/tdx/tdx_int.h"
 
 #define PCS_DEFAULT "https://api.trustedservices.intel.com"
 #define INTEL_ROOT_CRL "https://certificates.trustedservices.intel.com/IntelSGXRootCA.der"
 #define RESPONSE_MAX ((size_t)4 << 20)
-#define HEADER_MAX 16384
 
 tc_err tdx_quote_platform(const struct tc_tdx_quote *q, uint8_t fmspc[6], char ca[16])
 {
@@ -71,110 +70,23 @@ tc_err tc_tdx_root_key_from_pem(const uint8_t *pem, size_t len, tc_tdx_root_key 
 
 /* ---- HTTP ---- */
 
-struct response {
-    struct tc_buf body;
-    const char *want_header; /* case-insensitive name */
-    char header[HEADER_MAX];
-    int have_header;
-};
-
-static size_t on_body(char *p, size_t size, size_t n, void *ud)
+/* GET url; capture one response header; anything but 200 is a network failure. */
+static tc_err http_get(const char *url, long timeout, const char *capture,
+                       struct tc_http_resp *r)
 {
-    struct response *r = ud;
+    struct tc_http_req req = {
+        .url = url,
+        .timeout_s = timeout,
+        .max_redirects = 3,
+        .max_body = RESPONSE_MAX,
+        .capture = capture,
+    };
+    tc_err e = tc_http_do(&req, r);
 
-    if (tc_buf_append(&r->body, p, size * n) != TC_ERR_OK) {
-        return 0; /* over the cap: curl aborts the transfer */
+    if (e == TC_ERR_OK && r->status != 200) {
+        e = tc_fail(TC_ERR_NETWORK, "GET %s: HTTP status %ld", url, r->status);
     }
-    return size * n;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *ud)
-{
-    struct response *r = ud;
-    size_t len = size * n, k;
-
-    if (r->want_header == NULL) {
-        return len;
-    }
-    k = strlen(r->want_header);
-    if (len > k + 1 && strncasecmp(p, r->want_header, k) == 0 && p[k] == ':') {
-        size_t i = k + 1, j = 0;
-
-        while (i < len && (p[i] == ' ' || p[i] == '\t')) {
-            i++;
-        }
-        while (i < len && p[i] != '\r' && p[i] != '\n' && j + 1 < sizeof(r->header)) {
-            r->header[j++] = p[i++];
-        }
-        r->header[j] = '\0';
-        r->have_header = 1;
-    }
-    return len;
-}
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static int curl_ok;
-
-static void curl_init(void)
-{
-    curl_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-}
-
-static tc_err http_get(const char *url, long timeout, struct response *r)
-{
-    CURL *h;
-    CURLcode rc;
-    long status = 0;
-    tc_err e = TC_ERR_OK;
-
-    pthread_once(&curl_once, curl_init);
-    if (!curl_ok) {
-        return tc_fail(TC_ERR_INTERNAL, "libcurl initialisation failed");
-    }
-    h = curl_easy_init();
-    if (h == NULL) {
-        return tc_fail(TC_ERR_NOMEM, "libcurl");
-    }
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "trustchain");
-    rc = curl_easy_perform(h);
-    if (rc != CURLE_OK) {
-        e = tc_fail(TC_ERR_NETWORK, "GET %s: %s", url, curl_easy_strerror(rc));
-    } else if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 200) {
-        e = tc_fail(TC_ERR_NETWORK, "GET %s: HTTP status %ld", url, status);
-    }
-    curl_easy_cleanup(h);
     return e;
-}
-
-/* Percent-decoding of an issuer-chain header (RFC 3986 2.1), in place. */
-static size_t url_decode(char *s)
-{
-    size_t i = 0, j = 0;
-
-    while (s[i] != '\0') {
-        uint8_t b;
-        size_t got;
-
-        if (s[i] == '%' && s[i + 1] != '\0' && s[i + 2] != '\0' &&
-            tc_hex_decode(s + i + 1, 2, &b, 1, &got) == TC_ERR_OK) {
-            s[j++] = (char)b;
-            i += 3;
-        } else {
-            s[j++] = s[i++];
-        }
-    }
-    s[j] = '\0';
-    return j;
 }
 
 static tc_err save(const char *dir, const char *name, const void *p, size_t n)
@@ -240,25 +152,19 @@ static int fresh(const struct tc_tdx_collateral *c, time_t at)
 static tc_err fetch_doc(struct tc_tdx_collateral *c, const char *url, long timeout, int qe,
                         const char *dir)
 {
-    struct response r;
+    struct tc_http_resp r;
     size_t hl;
     tc_err e;
 
-    memset(&r, 0, sizeof(r));
-    tc_buf_init(&r.body, RESPONSE_MAX);
     /* PCS v4 names; PCCS and older PCS use the SGX- prefixed TCB header. */
-    r.want_header = qe ? "SGX-Enclave-Identity-Issuer-Chain" : "TCB-Info-Issuer-Chain";
-    if ((e = http_get(url, timeout, &r)) != TC_ERR_OK) {
-        goto out;
+    e = http_get(url, timeout, qe ? "SGX-Enclave-Identity-Issuer-Chain" : "TCB-Info-Issuer-Chain",
+                 &r);
+    if (e == TC_ERR_OK && r.captured == NULL && !qe) {
+        tc_http_resp_free(&r);
+        e = http_get(url, timeout, "SGX-TCB-Info-Issuer-Chain", &r);
     }
-    if (!r.have_header && !qe) {
-        tc_buf_free(&r.body);
-        memset(&r, 0, sizeof(r));
-        tc_buf_init(&r.body, RESPONSE_MAX);
-        r.want_header = "SGX-TCB-Info-Issuer-Chain";
-        if ((e = http_get(url, timeout, &r)) != TC_ERR_OK) {
-            goto out;
-        }
+    if (e != TC_ERR_OK) {
+        goto out;
     }
     if ((e = tdx_collateral_set_doc(c, qe, (const char *)r.body.data, r.body.len, NULL)) !=
             TC_ERR_OK ||
@@ -266,48 +172,45 @@ static tc_err fetch_doc(struct tc_tdx_collateral *c, const char *url, long timeo
             TC_ERR_OK) {
         goto out;
     }
-    if (!r.have_header) {
+    if (r.captured == NULL) {
         e = qe ? TC_ERR_OK : tc_fail(TC_ERR_NETWORK, "GET %s: no issuer chain header", url);
         goto out;
     }
-    hl = url_decode(r.header);
+    hl = tc_url_decode(r.captured);
     if ((e = tdx_collateral_set_chain(c, qe ? TDX_CHAIN_QE : TDX_CHAIN_TCB,
-                                      (const uint8_t *)r.header, hl)) != TC_ERR_OK ||
-        (e = save(dir, qe ? "qe_identity_chain.pem" : "tcb_signing_chain.pem", r.header, hl)) !=
+                                      (const uint8_t *)r.captured, hl)) != TC_ERR_OK ||
+        (e = save(dir, qe ? "qe_identity_chain.pem" : "tcb_signing_chain.pem", r.captured, hl)) !=
             TC_ERR_OK) {
         goto out;
     }
 out:
-    tc_buf_free(&r.body);
+    tc_http_resp_free(&r);
     return e;
 }
 
 static tc_err fetch_crl(struct tc_tdx_collateral *c, const char *url, long timeout, int pck,
                         const char *dir)
 {
-    struct response r;
+    struct tc_http_resp r;
     tc_err e;
 
-    memset(&r, 0, sizeof(r));
-    tc_buf_init(&r.body, RESPONSE_MAX);
-    r.want_header = pck ? "SGX-PCK-CRL-Issuer-Chain" : NULL;
-    if ((e = http_get(url, timeout, &r)) != TC_ERR_OK ||
+    if ((e = http_get(url, timeout, pck ? "SGX-PCK-CRL-Issuer-Chain" : NULL, &r)) != TC_ERR_OK ||
         (e = tdx_collateral_set_crl(c, pck, r.body.data, r.body.len)) != TC_ERR_OK ||
         (e = save(dir, pck ? "pck_crl.der" : "root_crl.der", r.body.data, r.body.len)) !=
             TC_ERR_OK) {
         goto out;
     }
-    if (pck && r.have_header) {
-        size_t hl = url_decode(r.header);
+    if (pck && r.captured != NULL) {
+        size_t hl = tc_url_decode(r.captured);
 
-        if ((e = tdx_collateral_set_chain(c, TDX_CHAIN_PCK_CRL, (const uint8_t *)r.header, hl)) !=
-                TC_ERR_OK ||
-            (e = save(dir, "pck_crl_chain.pem", r.header, hl)) != TC_ERR_OK) {
+        if ((e = tdx_collateral_set_chain(c, TDX_CHAIN_PCK_CRL, (const uint8_t *)r.captured,
+                                          hl)) != TC_ERR_OK ||
+            (e = save(dir, "pck_crl_chain.pem", r.captured, hl)) != TC_ERR_OK) {
             goto out;
         }
     }
 out:
-    tc_buf_free(&r.body);
+    tc_http_resp_free(&r);
     return e;
 }
 
