@@ -75,6 +75,7 @@ for c in $conns; do
         s0=$(cpu_s "$pid")
         /usr/bin/time -f '%U %S' -o "$tmp/ltime" "$load" --url "$url" --connections "$c" \
             --seconds "$secs" --sim-measurement "$meas" >"$tmp/out" 2>"$tmp/err"
+        cat "$tmp/out" >>"$tmp/all_runs"
         s1=$(cpu_s "$pid")
         $py - "$tmp/out" "$s0" "$s1" "$tmp/ltime" >>"$tmp/runs.$c" <<'EOF'
 import json, sys
@@ -103,7 +104,9 @@ done
 echo
 echo "-- memory (broker RSS)"
 "$load" --url "$url" --connections 4 --count 10000 --sim-measurement "$meas" >"$tmp/count" 2>/dev/null
-live=$(sqlite3 "$tmp/broker.db" "select count(*) from sessions where expires > strftime('%s','now')" 2>/dev/null)
+cat "$tmp/count" >>"$tmp/all_runs"
+# Every attestation of this run left a session row (TTL 300 s > the run): count them.
+live=$($py -c 'import json,sys; print(sum(json.loads(l)["completed"] for l in open(sys.argv[1])))' "$tmp/all_runs")
 rss_sessions=$(rss_kb "$pid")
 "$load" --url "$url" --hold 1000 --hold-seconds 3 >"$tmp/hold" 2>/dev/null &
 hp=$!

@@ -15,6 +15,13 @@ count_ok() { # audit records of released resources
 print(sum(1 for r in json.load(sys.stdin) if r["event"]=="resource" and r["outcome"]=="ok"))'
 }
 
+# One broker owns its store: a second one on the same file refuses to start (exit 4).
+"$TC" serve --db "$KBS_TMP/broker.db" --listen 127.0.0.1:0 >/dev/null 2>"$KBS_TMP/second.err"
+rc=$?
+[ $rc = 4 ] && grep -q "locked" "$KBS_TMP/second.err" &&
+    ok "a second broker on the same store refuses to start (exit 4, locked)" ||
+    fail "second broker on the same store: exit $rc, $(cat "$KBS_TMP/second.err")"
+
 # A token from before any restart.
 token=$("$TC" kbs attest --url "$KBS_URL" --tee sim --sim-measurement "$MEAS")
 
