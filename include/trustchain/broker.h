@@ -150,8 +150,8 @@ struct tc_broker;
 TC_MUST_USE tc_err tc_broker_new(const struct tc_broker_config *c, struct tc_broker **b);
 /* Listen and serve on background threads; *port receives the bound port. */
 TC_MUST_USE tc_err tc_broker_start(struct tc_broker *b, uint16_t *port);
-/* Housekeeping (store checkpoint; expired sessions purged every 10 s): call from the main
- * loop every few hundred milliseconds. */
+/* Housekeeping (store checkpoint once a second, expired sessions purged every 10 s): call
+ * from the main loop every few hundred milliseconds. */
 void tc_broker_tick(struct tc_broker *b, time_t now);
 void tc_broker_free(struct tc_broker *b);
 

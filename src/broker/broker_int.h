@@ -23,6 +23,7 @@ struct tc_broker {
     time_t count_at;
     size_t count;
     time_t purged_at;
+    time_t checkpointed_at;
     /* Parsed policies and reference values, revalidated on every request against the
      * store's config generation (not state: a cache of what the store holds). */
     int cache_valid;

@@ -972,7 +972,8 @@ void tc_broker_tick(struct tc_broker *b, time_t now)
 {
     size_t n = 0;
 
-    if (b->store->ops->checkpoint != NULL) {
+    if (b->store->ops->checkpoint != NULL && now != b->checkpointed_at) {
+        b->checkpointed_at = now;
         if (b->store->ops->checkpoint(b->store) != TC_ERR_OK) {
             tc_broker_log(b, NULL, 500, "checkpoint", 0, "store checkpoint failed: %s",
                           tc_err_detail());

@@ -823,11 +823,13 @@ static tc_err sq_config_generation(struct tc_store *s, uint64_t *gen)
 }
 
 /*
- * WAL checkpoints run from the service's housekeeping thread (tc_broker_tick, every ~200 ms)
- * rather than inside whichever request's commit crosses SQLite's threshold: a TRUNCATE
- * checkpoint moves the log into the database and resets it, so the log stays small and warm.
- * It holds the store lock for its (short) duration.  wal_autocheckpoint (64 MiB) remains as a
- * backstop for programs that never call the housekeeping.
+ * WAL checkpoints run from the service's housekeeping thread (tc_broker_tick, once a second)
+ * rather than inside whichever request's commit crosses SQLite's threshold.  With the file
+ * held exclusively there are no other readers, so a PASSIVE checkpoint copies every frame and
+ * the next commit starts the log over from its beginning: the log file stays allocated, small
+ * and warm, and a page rewritten many times in a second is copied once.  It holds the store
+ * lock for its duration.  wal_autocheckpoint (64 MiB) remains as a backstop for programs that
+ * never call the housekeeping.
  */
 static tc_err sq_checkpoint(struct tc_store *st)
 {
@@ -835,7 +837,7 @@ static tc_err sq_checkpoint(struct tc_store *st)
     int log = 0, done = 0, rc;
 
     pthread_mutex_lock(&s->lock);
-    rc = sqlite3_wal_checkpoint_v2(s->conn->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    rc = sqlite3_wal_checkpoint_v2(s->conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
     pthread_mutex_unlock(&s->lock);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
         return db_fail(s->conn->db, "checkpoint");
