@@ -39,7 +39,7 @@ void tc_broker_log(struct tc_broker *b, const struct tc_http_req *req, int statu
                    const char *event, int simulated, const char *fmt, ...)
 {
     FILE *f = b->cfg.log != NULL ? b->cfg.log : stderr;
-    char ts[32], msg[600];
+    char ts[32], msg[600], *p;
     va_list ap;
 
     if (status < 400 && !b->cfg.log_requests) {
@@ -48,6 +48,13 @@ void tc_broker_log(struct tc_broker *b, const struct tc_http_req *req, int statu
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    /* One line per event: control characters from request data (a %0a in a path) are shown
+     * as '?', so a client cannot forge log lines. */
+    for (p = msg; *p != '\0'; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            *p = '?';
+        }
+    }
     tc_time_format(req != NULL ? req->now : time(NULL), ts, sizeof(ts));
     pthread_mutex_lock(&b->lock);
     /* With --allow-sim every line says so; lines about simulated evidence say SIMULATED. */

@@ -28,6 +28,15 @@ else
     ok "the secret is in no log, audit record or refusal"
 fi
 
+# A newline in a path cannot forge a log line.
+curl -s -o /dev/null "$KBS_URL/kbs/v0/x%0aFORGED%20LOG%20LINE"
+if grep -q '^FORGED' "$KBS_TMP/broker.log"; then
+    fail "a %0a in the path forged a log line"
+else
+    grep -q 'x?FORGED LOG LINE' "$KBS_TMP/broker.log" && ok "control characters from requests are neutralised in the log" ||
+        fail "log neutralisation: $(tail -2 "$KBS_TMP/broker.log")"
+fi
+
 # Headers far over the cap: libmicrohttpd refuses them itself; the broker lives on.
 { printf 'X-Huge: '; head -c 200000 /dev/zero | tr '\0' y; echo; } >"$KBS_TMP/huge.hdr"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H @"$KBS_TMP/huge.hdr" "$KBS_URL/kbs/v0/jwks")
