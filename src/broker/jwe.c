@@ -23,9 +23,6 @@
  */
 #include <string.h>
 
-#include <jose/b64.h>
-#include <jose/jwe.h>
-#include <jose/jwk.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -35,6 +32,7 @@
 #include <openssl/rand.h>
 
 #include "broker/eckey.h"
+#include "broker/jose_lazy.h"
 #include "core/ossl.h"
 #include "trustchain/kbs.h"
 #include "trustchain/util.h"
@@ -102,6 +100,9 @@ tc_err tc_jwe_encrypt_jose(const json_t *tee_pubkey, const uint8_t *pt, size_t p
     char *s = NULL;
     tc_err e;
 
+    if ((e = tc_jose_load()) != TC_ERR_OK) {
+        return e;
+    }
     if (ptlen > JWE_MAX_PLAINTEXT) {
         return tc_fail(TC_ERR_TOO_LARGE, "jwe: plaintext of %zu bytes", ptlen);
     }
@@ -269,6 +270,9 @@ tc_err tc_jwe_decrypt(const char *text, size_t len, EVP_PKEY *priv, uint8_t **pt
     size_t pl = 0;
     tc_err e;
 
+    if ((e = tc_jose_load()) != TC_ERR_OK) {
+        return e;
+    }
     jwe = json_loadb(text, len, TC_JSON_STRICT, &jerr);
     if (!json_is_object(jwe)) {
         e = tc_fail(TC_ERR_JSON, "jwe: %s", jwe == NULL ? jerr.text : "not an object");

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "core/http.h"
+#include "core/lazy.h"
 
 #define HTTP_MAX_BODY ((size_t)16 << 20)
 #define HTTP_MAX_HEADER ((size_t)64 << 10)
@@ -28,41 +28,38 @@ static struct {
     void (*slist_free_all)(struct curl_slist *);
 } cu;
 
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-static char load_error[256];
+static const char *const cu_names[] = {
+    "curl_global_init",  "curl_easy_init",     "curl_easy_setopt",
+    "curl_easy_perform", "curl_easy_getinfo",  "curl_easy_cleanup",
+    "curl_easy_strerror", "curl_slist_append", "curl_slist_free_all",
+};
+static void **const cu_slots[] = {
+    (void **)&cu.global_init,  (void **)&cu.easy_init,     (void **)&cu.easy_setopt,
+    (void **)&cu.easy_perform, (void **)&cu.easy_getinfo,  (void **)&cu.easy_cleanup,
+    (void **)&cu.easy_strerror, (void **)&cu.slist_append, (void **)&cu.slist_free_all,
+};
+static struct tc_lazy curl_lib = TC_LAZY_INIT("libcurl.so.4", cu_names, cu_slots, sizeof(cu_names) / sizeof(cu_names[0]));
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static CURLcode init_rc = CURLE_FAILED_INIT;
 
-static void load(void)
+static void global_init(void)
 {
-    void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    init_rc = cu.global_init(CURL_GLOBAL_DEFAULT);
+}
 
-    if (h == NULL) {
-        snprintf(load_error, sizeof(load_error), "libcurl is not installed (%s)", dlerror());
-        return;
+/* Load libcurl and initialise it, once. */
+static tc_err load(void)
+{
+    tc_err e = tc_lazy_load(&curl_lib);
+
+    if (e != TC_ERR_OK) {
+        return e;
     }
-    /* POSIX: dlsym returns an object pointer; converting through *(void **) is the sanctioned way. */
-#define SYM(field, name)                                                                           \
-    do {                                                                                           \
-        *(void **)&cu.field = dlsym(h, name);                                                      \
-        if (cu.field == NULL) {                                                                    \
-            snprintf(load_error, sizeof(load_error), "libcurl lacks %s", name);                   \
-            return;                                                                                \
-        }                                                                                          \
-    } while (0)
-    SYM(global_init, "curl_global_init");
-    SYM(easy_init, "curl_easy_init");
-    SYM(easy_setopt, "curl_easy_setopt");
-    SYM(easy_perform, "curl_easy_perform");
-    SYM(easy_getinfo, "curl_easy_getinfo");
-    SYM(easy_cleanup, "curl_easy_cleanup");
-    SYM(easy_strerror, "curl_easy_strerror");
-    SYM(slist_append, "curl_slist_append");
-    SYM(slist_free_all, "curl_slist_free_all");
-#undef SYM
-    if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        snprintf(load_error, sizeof(load_error), "libcurl initialisation failed");
-        return;
+    pthread_once(&init_once, global_init);
+    if (init_rc != CURLE_OK) {
+        return tc_fail(TC_ERR_INTERNAL, "libcurl initialisation failed");
     }
-    load_error[0] = '\0';
+    return TC_ERR_OK;
 }
 
 struct sink {
@@ -162,10 +159,8 @@ tc_err tc_http_do(const struct tc_http_req *req, struct tc_http_resp *resp)
 
     memset(resp, 0, sizeof(*resp));
     tc_buf_init(&resp->body, req->max_body != 0 ? req->max_body : HTTP_MAX_BODY);
-    pthread_once(&load_once, load);
-    if (load_error[0] != '\0') {
-        return tc_fail(TC_ERR_NETWORK, "%s %s: %s", req->method ? req->method : "GET", req->url,
-                       load_error);
+    if ((e = load()) != TC_ERR_OK) {
+        return tc_fail_ctx(TC_ERR_NETWORK, "%s %s", req->method ? req->method : "GET", req->url);
     }
     for (h = req->headers; h != NULL && *h != NULL; h++) {
         struct curl_slist *n = cu.slist_append(hdrs, *h);
