@@ -7,10 +7,10 @@
 #   make fuzz          build the libFuzzer targets with clang (fuzz/Makefile)
 #   make bench         run the benchmarks in bench/
 
-# libcurl, libmicrohttpd and José are compiled against but loaded on first use (src/core/lazy.h):
+# libcurl, libmicrohttpd, José and SQLite are compiled against but loaded on first use (src/core/lazy.h):
 # linking them would add ~4 ms to the start of every process, most of which never need them.
-PKGS := openssl jansson sqlite3
-PKGS_DLOPEN := libcurl libmicrohttpd jose
+PKGS := openssl jansson
+PKGS_DLOPEN := libcurl libmicrohttpd jose sqlite3
 
 ifeq ($(SAN),1)
 O ?= build/san
@@ -31,6 +31,8 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
 	$(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -Isrc -Itests $(PKG_CFLAGS) -MMD -MP
 LDLIBS_ALL = $(PKG_LIBS) -ldl -lpthread -lm
+# Tests may also call SQLite directly (e.g. to try to tamper with the audit log).
+TEST_LIBS = $(shell pkg-config --libs sqlite3 2>/dev/null)
 
 LIB_SRC := $(sort $(wildcard src/*/*.c src/*/*/*.c))
 TOOL_SRC := $(sort $(wildcard tools/trustchain/*.c))
@@ -68,7 +70,7 @@ $(CLI): $(TOOL_OBJ) $(LIB)
 
 $(O)/tests/%: $(O)/obj/tests/unit/%.o $(TSUP_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< $(TSUP_OBJ) $(LIB) $(LDLIBS_ALL)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< $(TSUP_OBJ) $(LIB) $(LDLIBS_ALL) $(TEST_LIBS)
 
 $(O)/fuzz/replay_%: $(O)/obj/fuzz/fuzz_%.o $(O)/obj/fuzz/replay.o $(LIB)
 	@mkdir -p $(dir $@)

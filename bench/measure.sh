@@ -16,7 +16,7 @@ cd "$top"
 tc=$top/$build/trustchain
 inproc=$top/$build/bench/measure_inproc
 ref=${SEV_SNP_MEASURE:-$top/../peers/sev-snp-measure}
-runs=${RUNS:-11}
+runs=${RUNS:-21}
 [ -x "$tc" ] || { echo "build $tc first (make)"; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -33,6 +33,13 @@ if [ -f "$ref/sev-snp-measure.py" ] && python3 -c 'import cryptography' 2>/dev/n
     echo "reference: $ref ($(cd "$ref" && git rev-parse --short HEAD 2>/dev/null || echo '?'))"
 else
     echo "reference sev-snp-measure not found at $ref: whole-process ratios skipped"
+fi
+have_hf=0
+if command -v hyperfine >/dev/null 2>&1; then
+    have_hf=1
+    echo "wall times: hyperfine -N (no shell between runs)"
+else
+    echo "wall times: bash + date around each run (apt-get install hyperfine for exact process times)"
 fi
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -62,14 +69,28 @@ whole() {
         echo "  $name: DIGESTS DIFFER ($a vs $b)"
         return
     fi
-    for i in $(seq "$n"); do
-        t0=$(now); "$tc" measure "$@" >/dev/null; t1=$(now)
-        echo $(((t1 - t0) / 1000)) >>"$work/t_tc"
-        if [ "$have_ref" = 1 ]; then
-            t0=$(now); python3 "$ref/sev-snp-measure.py" "$@" >/dev/null; t1=$(now)
-            echo $(((t1 - t0) / 1000)) >>"$work/t_ref"
-        fi
-    done
+    if [ "$have_hf" = 1 ]; then
+        # hyperfine runs the commands without a shell in between (-N): the wall time is the
+        # process alone, not also a fork of bash and two `date`s.
+        local q cmds=()
+        q=$(printf '%q ' "$@")
+        cmds=("$tc measure $q")
+        [ "$have_ref" = 1 ] && cmds+=("python3 $ref/sev-snp-measure.py $q")
+        hyperfine -N --warmup 3 --runs "$n" --export-json "$work/hf.json" "${cmds[@]}" >/dev/null 2>&1
+        python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]
+for i, f in enumerate(sys.argv[2:]):
+    if i < len(r): open(f, "w").write("\n".join(str(int(t * 1e6)) for t in r[i]["times"]) + "\n")' \
+            "$work/hf.json" "$work/t_tc" "$work/t_ref"
+    else
+        for i in $(seq "$n"); do
+            t0=$(now); "$tc" measure "$@" >/dev/null; t1=$(now)
+            echo $(((t1 - t0) / 1000)) >>"$work/t_tc"
+            if [ "$have_ref" = 1 ]; then
+                t0=$(now); python3 "$ref/sev-snp-measure.py" "$@" >/dev/null; t1=$(now)
+                echo $(((t1 - t0) / 1000)) >>"$work/t_ref"
+            fi
+        done
+    fi
     ta=$(median <"$work/t_tc")
     ca=$(cpu "$n" "$tc" measure "$@")
     if [ "$have_ref" = 1 ]; then

@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
 
+#include "broker/sqlite_lazy.h"
 #include "broker/store.h"
 #include "trustchain/util.h"
 
@@ -152,7 +152,12 @@ static tc_err conn_open(struct sqlite_store *s, struct conn **out)
     struct conn *c = calloc(1, sizeof(*c));
     char pragmas[256];
     char *msg = NULL;
+    tc_err le;
 
+    if ((le = tc_sqlite_load()) != TC_ERR_OK) {
+        free(c);
+        return le;
+    }
     if (c == NULL) {
         return tc_fail(TC_ERR_NOMEM, "sqlite connection");
     }

@@ -733,7 +733,10 @@ tc_err tdx_collateral_set_crl(struct tc_tdx_collateral *c, int pck, const uint8_
     if (*slot != NULL) {
         return tc_fail(TC_ERR_MALFORMED, "%s given twice", what);
     }
-    while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' ')) {
+    /* Text forms (PEM, hex) may end in a newline; a DER CRL (a SEQUENCE, first byte 0x30,
+     * which no text form starts with) is taken as it is: its last bytes may well be 0x0a. */
+    while (n > 0 && p[0] != 0x30 &&
+           (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' ')) {
         n--;
     }
     if (n > 10 && memcmp(p, "-----BEGIN", 10) == 0) {

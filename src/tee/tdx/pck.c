@@ -281,7 +281,10 @@ tc_err tdx_chain_parse(const uint8_t *p, size_t n, struct tdx_chain *ch)
     tc_err e;
 
     memset(ch, 0, sizeof(*ch));
-    while (n > 0 && (p[n - 1] == '\0' || p[n - 1] == '\n' || p[n - 1] == ' ' || p[n - 1] == '\r')) {
+    /* PEM may end in NULs (quotes pad it) or newlines; DER (first byte 0x30, which no PEM text
+     * starts with) is taken as it is, since a certificate's last byte can be any value. */
+    while (n > 0 && p[0] != 0x30 &&
+           (p[n - 1] == '\0' || p[n - 1] == '\n' || p[n - 1] == ' ' || p[n - 1] == '\r')) {
         n--;
     }
     if (n == 0) {
