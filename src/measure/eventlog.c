@@ -162,6 +162,15 @@ static tc_err parse_spec_id(struct tc_evlog *log, const uint8_t *p, size_t n)
     return tc_reader_end(&r);
 }
 
+/* Where the run of bytes equal to v that ends the buffer starts (len if the last byte is not v). */
+static size_t fill_start(const uint8_t *p, size_t len, uint8_t v)
+{
+    while (len > 0 && p[len - 1] == v) {
+        len--;
+    }
+    return len;
+}
+
 static int all_bytes(const uint8_t *p, size_t n, uint8_t v)
 {
     size_t i;
@@ -258,13 +267,18 @@ void tc_evlog_free(struct tc_evlog *log)
 tc_err tc_evlog_parse(const uint8_t *buf, size_t len, struct tc_evlog *log)
 {
     struct tc_reader r;
-    size_t cap = 0;
+    size_t cap = 0, ff_from, zero_from;
     tc_err e;
 
     memset(log, 0, sizeof(*log));
     if (len > TC_EVLOG_MAX) {
         return tc_fail(TC_ERR_TOO_LARGE, "event log of %zu bytes", len);
     }
+    /* The unused log area (erased flash 0xFF, or zeroed memory) is found once: scanning the
+     * rest of the buffer before every event was quadratic (minutes for a few MiB of zeros
+     * ending in one stray byte). */
+    ff_from = fill_start(buf, len, 0xff);
+    zero_from = fill_start(buf, len, 0x00);
     tc_reader_init(&r, buf, len, "event log");
     if ((e = parse_event1(&r, &log->header)) != TC_ERR_OK) {
         return tc_fail_ctx(e, "first event");
@@ -289,13 +303,12 @@ tc_err tc_evlog_parse(const uint8_t *buf, size_t len, struct tc_evlog *log)
         log->ev[log->n++] = log->header;
     }
     while (tc_reader_remaining(&r) > 0) {
-        const uint8_t *rest = buf + tc_reader_offset(&r);
-        size_t left = tc_reader_remaining(&r);
+        size_t at = tc_reader_offset(&r);
         struct tc_evlog_event *ev;
 
         /* The unused log area: erased flash (0xFF) or zeroed memory. */
-        if (all_bytes(rest, left, 0xff) || all_bytes(rest, left, 0x00)) {
-            log->tail = left;
+        if (at >= ff_from || at >= zero_from) {
+            log->tail = tc_reader_remaining(&r);
             break;
         }
         if (log->n == TC_EVLOG_MAX_EVENTS) {

@@ -7,6 +7,8 @@
  * the ACPI CCEL table.
  */
 #include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 
@@ -337,6 +339,40 @@ static void test_sha1_log(void)
     tc_evlog_free(&log);
 }
 
+/*
+ * Zero-filled logs: the unused-area test must not rescan the rest of the buffer before every
+ * event.  8 MiB of zeros ending in one stray byte parse as 32-byte SHA-1 events up to the event
+ * limit; rescanning took minutes of CPU for this, a linear scan a fraction of a second.
+ */
+static void test_fill_linear(void)
+{
+    size_t n = (size_t)8 << 20;
+    uint8_t *b = calloc(1, n);
+    struct tc_evlog log;
+    clock_t t0;
+    double cpu;
+    tc_err e;
+
+    if (!CHECK(b != NULL, "8 MiB buffer")) {
+        return;
+    }
+    b[n - 1] = 1;
+    t0 = clock();
+    e = tc_evlog_parse(b, n, &log);
+    cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    CHECK(e == TC_ERR_TOO_LARGE && cpu < 10.0,
+          "8 MiB of zeros + one stray byte: refused (%s) in %.2f s of CPU, not quadratic time",
+          tc_err_name(e), cpu);
+    if (e == TC_ERR_OK) {
+        tc_evlog_free(&log);
+    }
+    b[n - 1] = 0;
+    CHECK(tc_evlog_parse(b, n, &log) == TC_ERR_OK && log.n == 1 && log.tail == n - 32,
+          "8 MiB of zeros: one (zero) first event, the rest is the unused area");
+    tc_evlog_free(&log);
+    free(b);
+}
+
 static void test_ccel_table(void)
 {
     uint8_t t[56];
@@ -378,6 +414,7 @@ int main(void)
     test_synthetic_cc();
     test_synthetic_tpm();
     test_sha1_log();
+    test_fill_linear();
     test_ccel_table();
     return t_done();
 }
