@@ -76,6 +76,19 @@ if "$TC_BUILD/tests/test_tdx_fixtures" --write "$work"; then
         check "--offline without a cache: accepted, TCB skipped and said so" test "$(echo "$out" | json '[c["result"] for c in d["checks"] if c["name"]=="collateral"][0], d["tdx"]["tcb_status"]')" = "skip None"
         expect_rc 1 "--offline without a cache + --require-collateral: rejected" $V --quote "$work/quote.dat" --offline --cache-dir "$work/empty" --trust-root "$work/root.pem" --require-collateral
         expect_rc 4 "a PCS that is down: I/O error" $V --quote "$work/quote.dat" --pcs-url "http://127.0.0.1:1" --cache-dir "$work/cache2" --trust-root "$work/root.pem"
+        # A PCS whose TCB info is broken: rejected (it once fell back to "no collateral" and
+        # accepted the quote with its TCB, CRLs and QE identity unchecked).
+        cp -r "$work/coll" "$work/badpcs"
+        echo '{"tcbInfo":{"id":"TDX"},"signature":"00"}' >"$work/badpcs/tcb_info.json"
+        python3 tests/support/pcs_server.py "$work/badpcs" "$work/port2" &
+        srv=$!
+        for _ in $(seq 50); do [ -f "$work/port2" ] && break; sleep 0.1; done
+        url2="http://127.0.0.1:$(cat "$work/port2" 2>/dev/null)"
+        one_line_stderr "a PCS serving a broken TCB info: rejected as malformed, one line" 3 $V --quote "$work/quote.dat" --pcs-url "$url2" --cache-dir "$work/cache3" --trust-root "$work/root.pem"
+        check "  ... by collateral.fetch" grep -q 'collateral.fetch' "$work/err"
+        out=$($V --quote "$work/quote.dat" --pcs-url "$url2" --cache-dir "$work/cache3" --trust-root "$work/root.pem" --json 2>/dev/null)
+        check "  ... --json: rejected, the fetch failure among the checks" test "$(echo "$out" | json 'd["verdict"], [c["result"] for c in d["checks"] if c["name"]=="collateral.fetch"][0]')" = "rejected fail"
+        kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null; srv=""
     else
         fail "loopback PCS server did not start"
     fi

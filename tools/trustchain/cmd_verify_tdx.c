@@ -37,7 +37,8 @@ static void usage(FILE *f)
         "                          pck_crl_chain.pem, qe_identity_chain.pem (all but the\n"
         "                          first and third optional; the verdict says what was absent)\n"
         "  (neither)               fetch from the PCS/PCCS with an on-disk cache, unless\n"
-        "                          --offline; offline without a cache, the TCB is not evaluated\n\n"
+        "                          --offline; offline without a cache, the TCB is not evaluated;\n"
+        "                          a response that cannot be used rejects the quote\n\n"
         "Options:\n"
         "  --quote FILE            the quote (required)\n"
         "  --at TIME               time of verification (RFC 3339, or @unix); default: now\n"
@@ -204,8 +205,8 @@ int cmd_verify_tdx(int argc, char **argv)
     struct tc_tdx_quote q;
     struct tc_verdict v;
     json_t *policy = NULL;
-    char cache_buf[4096];
-    tc_err e;
+    char cache_buf[4096], fetch_why[512];
+    tc_err e, fetch_err = TC_ERR_OK;
 
     memset(&vo, 0, sizeof(vo));
     tc_verdict_init(&v);
@@ -341,9 +342,16 @@ int cmd_verify_tdx(int argc, char **argv)
         fo.offline = offline;
         fo.at = vo.at;
         e = tc_tdx_collateral_fetch(&q, &fo, &col);
-        if (e == TC_ERR_OFFLINE || tc_err_class(e) == TC_CLASS_MALFORMED) {
+        if (e == TC_ERR_OFFLINE || (offline && tc_err_class(e) == TC_CLASS_MALFORMED)) {
             /* Offline and nothing cached, or a chain too broken to name the platform: the
              * verdict says why (the TCB is skipped, or the chain check fails). */
+            col = NULL;
+        } else if (tc_err_class(e) == TC_CLASS_MALFORMED) {
+            /* Online, unusable collateral (a broken PCS/PCCS response, or a chain too broken
+             * to name the platform) is a failure, never a skipped TCB check: it is added to
+             * the verdict after the quote's own checks, which explain a broken chain first. */
+            fetch_err = e;
+            snprintf(fetch_why, sizeof(fetch_why), "%s", tc_err_detail());
             col = NULL;
         } else if (e != TC_ERR_OK) {
             rc = cli_fail_ctx(e, "collateral");
@@ -353,6 +361,13 @@ int cmd_verify_tdx(int argc, char **argv)
     vo.collateral = col;
     e = tc_tdx_verify(&q, &vo, &res, &v);
     if (tc_err_class(e) == TC_CLASS_INTERNAL || tc_err_class(e) == TC_CLASS_IO) {
+        rc = cli_fail(e);
+        goto out;
+    }
+    if (fetch_err != TC_ERR_OK &&
+        (e = tc_verdict_add(&v, "collateral.fetch", TC_CHECK_FAIL, fetch_err, NULL, NULL,
+                            "collateral from the PCS/PCCS cannot be used: %s", fetch_why)) !=
+            TC_ERR_OK) {
         rc = cli_fail(e);
         goto out;
     }
