@@ -573,6 +573,9 @@ static tc_err td_body(const struct tdx_synth_opts *o, int v15, struct tc_buf *b)
     if (o->brk == TDX_SYN_MODULE_MRSIGNER) {
         signerseam[0] = 1;
     }
+    if (o->seam_attributes != NULL) {
+        memcpy(seam_attr, o->seam_attributes, 8);
+    }
     if (o->brk == TDX_SYN_MODULE_ATTR) {
         seam_attr[0] = 1;
     }
@@ -826,31 +829,43 @@ static tc_err tcb_info_text(const struct tdx_synth_opts *o, struct tc_buf *b)
                              "\"tcbDate\":\"2024-11-13T00:00:00Z\",\"tcbStatus\":"
                              "\"UpToDate\"}]}");
     if (o->brk != TDX_SYN_MODULE_NO_ID) {
+        static const char *const mlv[3] = {
+            "{\"tcb\":{\"isvsvn\":6},\"tcbDate\":\"2024-03-13T00:00:00Z\",\"tcbStatus\":"
+            "\"UpToDate\"}",
+            "{\"tcb\":{\"isvsvn\":4},\"tcbDate\":\"2023-08-09T00:00:00Z\",\"tcbStatus\":"
+            "\"OutOfDate\",\"advisoryIDs\":[\"INTEL-SA-01036\"]}",
+            "{\"tcb\":{\"isvsvn\":2},\"tcbDate\":\"2022-11-09T00:00:00Z\",\"tcbStatus\":"
+            "\"Revoked\",\"advisoryIDs\":[\"INTEL-SA-00837\"]}",
+        };
+        int k;
+
         e = e ? e : tc_buf_printf(b, ",{\"id\":\"TDX_01\",\"mrsigner\":\"");
         e = e ? e : hexs(b, zero48, 48, 1);
         e = e ? e
               : tc_buf_printf(b,
                               "\",\"attributes\":\"0000000000000000\",\"attributesMask\":"
-                              "\"FFFFFFFFFFFFFFFF\",\"tcbLevels\":[{\"tcb\":{\"isvsvn\":6},"
-                              "\"tcbDate\":\"2024-03-13T00:00:00Z\",\"tcbStatus\":\"UpToDate\"},"
-                              "{\"tcb\":{\"isvsvn\":4},\"tcbDate\":\"2023-08-09T00:00:00Z\","
-                              "\"tcbStatus\":\"OutOfDate\",\"advisoryIDs\":[\"INTEL-SA-01036\"]},"
-                              "{\"tcb\":{\"isvsvn\":2},\"tcbDate\":\"2022-11-09T00:00:00Z\","
-                              "\"tcbStatus\":\"Revoked\",\"advisoryIDs\":[\"INTEL-SA-00837\"]}]}");
+                              "\"%s\",\"tcbLevels\":[",
+                              o->module_attr_mask != NULL ? o->module_attr_mask
+                                                          : "FFFFFFFFFFFFFFFF");
+        for (k = 0; k < 3 && e == TC_ERR_OK; k++) {
+            e = tc_buf_printf(b, "%s%s", k ? "," : "", mlv[o->module_levels_ascending ? 2 - k : k]);
+        }
+        e = e ? e : tc_buf_printf(b, "]}");
     }
     e = e ? e : tc_buf_printf(b, "],\"tcbLevels\":[");
-    for (l = 0; l < 3 && e == TC_ERR_OK; l++) {
+    for (l = 0; l < 3 + (o->repeat_level0 != 0) && e == TC_ERR_OK; l++) {
         static const char *const dates[3] = {"2024-03-13T00:00:00Z", "2023-08-09T00:00:00Z",
                                              "2022-11-09T00:00:00Z"};
-        const char *st = l == 0 ? (o->level0_status ? o->level0_status : "UpToDate") : "OutOfDate";
+        size_t k = l == 3 ? 0 : l; /* with repeat_level0, the top level again at the end */
+        const char *st = k == 0 ? (o->level0_status ? o->level0_status : "UpToDate") : "OutOfDate";
 
         e = tc_buf_printf(b, "%s{\"tcb\":{", l ? "," : "");
-        e = e ? e : comps(b, "sgxtcbcomponents", LV_SGX[l]);
-        e = e ? e : tc_buf_printf(b, ",\"pcesvn\":%u,", LV_PCE[l]);
-        e = e ? e : comps(b, "tdxtcbcomponents", LV_TDX[l]);
-        e = e ? e : tc_buf_printf(b, "},\"tcbDate\":\"%s\",\"tcbStatus\":\"%s\"", dates[l], st);
-        if (l > 0 || strcmp(st, "UpToDate") != 0) {
-            e = e ? e : tc_buf_printf(b, ",\"advisoryIDs\":[\"INTEL-SA-0%zu999\"]", l + 1);
+        e = e ? e : comps(b, "sgxtcbcomponents", LV_SGX[k]);
+        e = e ? e : tc_buf_printf(b, ",\"pcesvn\":%u,", LV_PCE[k]);
+        e = e ? e : comps(b, "tdxtcbcomponents", LV_TDX[k]);
+        e = e ? e : tc_buf_printf(b, "},\"tcbDate\":\"%s\",\"tcbStatus\":\"%s\"", dates[k], st);
+        if (k > 0 || strcmp(st, "UpToDate") != 0) {
+            e = e ? e : tc_buf_printf(b, ",\"advisoryIDs\":[\"INTEL-SA-0%zu999\"]", k + 1);
         }
         e = e ? e : tc_buf_printf(b, "}");
     }

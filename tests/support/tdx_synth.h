@@ -87,17 +87,21 @@ enum tdx_synth_break {
 };
 
 struct tdx_synth_opts {
-    int version;                 /* 4 (default) or 5 */
-    int body_type;               /* v5 only: 2 or 3 (default 3) */
-    const uint8_t *report_data;  /* 64 bytes, or NULL for zeros */
-    const uint8_t *mrtd;         /* 48 bytes, or NULL for a fixed test value */
-    const uint8_t *rtmr[4];      /* 48 bytes each, or NULL for zeros */
-    int debug;                   /* set TDATTRIBUTES.DEBUG */
-    const uint8_t *tee_tcb_svn;  /* 16 bytes, or NULL for 06 01 03 00.. (TDX 1.5 module v1) */
-    const uint8_t *tee_tcb_svn2; /* v5 body 3: 16 bytes, or NULL for = tee_tcb_svn */
-    const uint8_t *pck_svn;      /* 16 SGX component SVNs in the PCK, or NULL (level 0's) */
-    uint16_t qe_isvsvn;          /* 0: 8 (UpToDate); 6: OutOfDate; 3: Revoked */
-    const char *level0_status;   /* status of the top TCB level (default "UpToDate") */
+    int version;                    /* 4 (default) or 5 */
+    int body_type;                  /* v5 only: 2 or 3 (default 3) */
+    const uint8_t *report_data;     /* 64 bytes, or NULL for zeros */
+    const uint8_t *mrtd;            /* 48 bytes, or NULL for a fixed test value */
+    const uint8_t *rtmr[4];         /* 48 bytes each, or NULL for zeros */
+    int debug;                      /* set TDATTRIBUTES.DEBUG */
+    const uint8_t *tee_tcb_svn;     /* 16 bytes, or NULL for 06 01 03 00.. (TDX 1.5 module v1) */
+    const uint8_t *tee_tcb_svn2;    /* v5 body 3: 16 bytes, or NULL for = tee_tcb_svn */
+    const uint8_t *pck_svn;         /* 16 SGX component SVNs in the PCK, or NULL (level 0's) */
+    uint16_t qe_isvsvn;             /* 0: 8 (UpToDate); 6: OutOfDate; 3: Revoked */
+    const char *level0_status;      /* status of the top TCB level (default "UpToDate") */
+    int module_levels_ascending;    /* publish TDX_01's TCB levels lowest ISVSVN first */
+    int repeat_level0;              /* publish the top TCB level twice */
+    const uint8_t *seam_attributes; /* 8 bytes for SEAMATTRIBUTES, or NULL for zeros */
+    const char *module_attr_mask;   /* TDX_01's attributesMask (16 hex digits), NULL: all F */
     enum tdx_synth_break brk;
 };
 

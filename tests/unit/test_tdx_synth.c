@@ -220,6 +220,8 @@ static const uint8_t TEE_MOD6[16] = {6, 1, 3};
 static const uint8_t TEE_10[16] = {3, 0, 3};
 static const uint8_t TEE_10_LOW[16] = {2, 0, 3};
 static const uint8_t TEE_MOD4_V0[16] = {4, 0, 3};
+static const uint8_t TEE_MOD5[16] = {5, 1, 3};
+static const uint8_t SEAM_BIT63[8] = {0, 0, 0, 0, 0, 0, 0, 0x80};
 
 static const struct tcb_case TCB[] = {
     {"top level UpToDate", 4, 0, NULL, NULL, NULL, NULL, 0, TC_TDX_TCB_UP_TO_DATE, NULL},
@@ -309,6 +311,74 @@ static void test_tcb_matrix(void)
                   tc_tdx_tcb_status_name(t->want));
             run_free(&x);
         }
+    }
+}
+
+/*
+ * Where QVL's order, not the published one, decides: TDX module levels are taken highest
+ * ISVSVN first (QVL keeps them in a std::set, TdxModuleIdentity.cpp), repeated TCB levels are
+ * refused (TcbInfo.cpp), and SEAMATTRIBUTES may not set bits the TCB info's mask hides
+ * (QVL 4.1.2.4.11.2 wants them zero; dcap-qvl refuses bits outside the mask).
+ */
+static void test_qvl_order(void)
+{
+    static const struct {
+        const char *what;
+        int version, body;
+        const uint8_t *tee, *tee2;
+        enum tc_tdx_tcb_status want;
+    } A[] = {
+        {"module ISVSVN 6, levels published lowest first: UpToDate", 4, 0, TEE_MOD6, NULL,
+         TC_TDX_TCB_UP_TO_DATE},
+        {"module ISVSVN 4, levels published lowest first: OutOfDate", 4, 0, TEE_MOD4, NULL,
+         TC_TDX_TCB_OUT_OF_DATE},
+        {"relaunch against the highest module level, published lowest first", 5, 3, TEE_MOD4,
+         TEE_MOD6, TC_TDX_TCB_TD_RELAUNCH_ADVISED},
+        {"no relaunch: TEE_TCB_SVN2 ISVSVN 5 is below the highest level (6)", 5, 3, TEE_MOD4,
+         TEE_MOD5, TC_TDX_TCB_OUT_OF_DATE},
+    };
+    struct tdx_synth_opts o;
+    struct tc_tdx_collateral *c = NULL;
+    struct run x;
+    char *json = NULL;
+    size_t i, jl;
+
+    for (i = 0; i < sizeof(A) / sizeof(A[0]); i++) {
+        memset(&o, 0, sizeof(o));
+        o.version = A[i].version;
+        o.body_type = A[i].body;
+        o.tee_tcb_svn = A[i].tee;
+        o.tee_tcb_svn2 = A[i].tee2;
+        o.module_levels_ascending = 1;
+        if (!CHECK(run(&o, 0, 1, &x), "%s: made", A[i].what)) {
+            continue;
+        }
+        CHECK(x.r.tcb_evaluated && x.r.module_evaluated && x.r.tcb_status == A[i].want,
+              "%s (got %s, module %s)", A[i].what, tc_tdx_tcb_status_name(x.r.tcb_status),
+              tc_tdx_tcb_status_name(x.r.module_status));
+        run_free(&x);
+    }
+    memset(&o, 0, sizeof(o));
+    o.repeat_level0 = 1;
+    if (CHECK(tdx_synth_collateral_json(S, &o, &json, &jl) == TC_ERR_OK, "repeated level: made")) {
+        CHECK_ERR(tc_tdx_collateral_parse_json((const uint8_t *)json, jl, &c), TC_ERR_JSON,
+                  "a TCB info repeating a TCB level is refused");
+        CHECK(strstr(tc_err_detail(), "repeats") != NULL, "  ... saying so: %s", tc_err_detail());
+        tc_tdx_collateral_free(c);
+        free(json);
+    }
+    memset(&o, 0, sizeof(o));
+    o.module_attr_mask = "FFFFFFFFFFFFFF7F";
+    if (run(&o, 0, 1, &x)) {
+        CHECK(x.e == TC_ERR_OK, "SEAMATTRIBUTES zero under a partial mask: accepted");
+        run_free(&x);
+    }
+    o.seam_attributes = SEAM_BIT63;
+    if (run(&o, 0, 1, &x)) {
+        CHECK(x.e == TC_ERR_MISMATCH && strcmp(first_fail(&x), "tdx_module.identity") == 0,
+              "SEAMATTRIBUTES bit 63 set outside the module's attributesMask: refused (%s)",
+              first_fail(&x));
+        run_free(&x);
     }
 }
 
@@ -670,6 +740,7 @@ int main(void)
     test_baseline();
     test_matrix();
     test_tcb_matrix();
+    test_qvl_order();
     test_collateral_forms();
     test_raw_bytes();
     test_collateral_json_negatives();

@@ -356,16 +356,33 @@ static tc_err parse_module_id(json_t *o, struct tdx_module_id *m)
     }
     for (i = 0; i < json_array_size(lv); i++) {
         json_t *l = json_array_get(lv, i);
+        struct tdx_module_level cur;
         json_int_t svn;
+        size_t j;
 
+        memset(&cur, 0, sizeof(cur));
         if (!json_is_object(l) || !json_is_object(json_object_get(l, "tcb")) ||
             (e = get_int(json_object_get(l, "tcb"), "isvsvn", 0, 255, &svn)) != TC_ERR_OK ||
-            (e = get_str(l, "tcbDate", &m->lv[i].date)) != TC_ERR_OK ||
-            (e = get_status(l, 1, &m->lv[i].status)) != TC_ERR_OK ||
-            (e = get_advisories(l, &m->lv[i].advisories)) != TC_ERR_OK) {
+            (e = get_str(l, "tcbDate", &cur.date)) != TC_ERR_OK ||
+            (e = get_status(l, 1, &cur.status)) != TC_ERR_OK ||
+            (e = get_advisories(l, &cur.advisories)) != TC_ERR_OK) {
             return tc_fail_ctx(TC_ERR_JSON, "TDX module %s level %zu", m->id, i);
         }
-        m->lv[i].isvsvn = (uint8_t)svn;
+        cur.isvsvn = (uint8_t)svn;
+        /* QVL keeps these in a std::set<TdxModuleTcbLevel, greater> (TdxModuleIdentity.cpp):
+         * sorted by ISVSVN, highest first, whatever the published order, and a repeated
+         * ISVSVN is a format error.  The first level the module meets, and the "latest"
+         * level of the TD-relaunch check, are taken in that order. */
+        j = m->n;
+        while (j > 0 && m->lv[j - 1].isvsvn < cur.isvsvn) {
+            m->lv[j] = m->lv[j - 1];
+            j--;
+        }
+        if (j > 0 && m->lv[j - 1].isvsvn == cur.isvsvn) {
+            return tc_fail(TC_ERR_JSON, "TDX module %s: two levels with isvsvn %u", m->id,
+                           cur.isvsvn);
+        }
+        m->lv[j] = cur;
         m->n++;
     }
     return TC_ERR_OK;
@@ -458,11 +475,17 @@ tc_err tdx_tcb_info_parse(json_t *o, struct tdx_tcb_info *t)
             goto fail;
         }
         cur.pce_svn = (uint16_t)x;
-        /* Keep them sorted descending as QVL's std::set<TcbLevel, greater> does (stable). */
+        /* Keep them sorted descending as QVL's std::set<TcbLevel, greater> does; a level
+         * equal to another (after the 8-bit SVN truncation) is a format error there too
+         * (TcbInfo.cpp, "Detected duplicated TCB levels"): which status would apply? */
         j = t->n;
         while (j > 0 && lv_cmp(&t->lv[j - 1], &cur) < 0) {
             t->lv[j] = t->lv[j - 1];
             j--;
+        }
+        if (j > 0 && lv_cmp(&t->lv[j - 1], &cur) == 0) {
+            e = tc_fail(TC_ERR_JSON, "tcbLevels[%zu] repeats the TCB of another level", i);
+            goto fail;
         }
         t->lv[j] = cur;
         t->n++;
@@ -735,8 +758,7 @@ tc_err tdx_collateral_set_crl(struct tc_tdx_collateral *c, int pck, const uint8_
     }
     /* Text forms (PEM, hex) may end in a newline; a DER CRL (a SEQUENCE, first byte 0x30,
      * which no text form starts with) is taken as it is: its last bytes may well be 0x0a. */
-    while (n > 0 && p[0] != 0x30 &&
-           (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' ')) {
+    while (n > 0 && p[0] != 0x30 && (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' ')) {
         n--;
     }
     if (n > 10 && memcmp(p, "-----BEGIN", 10) == 0) {

@@ -559,14 +559,19 @@ static tc_err check_module_identity(struct tcb_ctx *t, struct tc_verdict *v,
             "MRSIGNERSEAM differs from the TDX module's mrsigner in the TCB info");
         return TC_ERR_OK;
     }
+    /* 4.1.2.4.11.2: QVL requires SEAMATTRIBUTES to be zero and equal to the identity's
+     * attributes; dcap-qvl compares under attributesMask and refuses any bit set outside it.
+     * Both hold here: equal under the mask, nothing set outside it. */
     for (i = 0; i < 8; i++) {
-        attr_ok &= (td->seam_attributes[i] & mask[i]) == (attr[i] & mask[i]);
+        attr_ok &= (td->seam_attributes[i] & mask[i]) == (attr[i] & mask[i]) &&
+                   (td->seam_attributes[i] & (uint8_t)~mask[i]) == 0;
     }
     if (!attr_ok) {
         tc_hex_encode(attr, 8, exp);
         tc_hex_encode(td->seam_attributes, 8, act);
         ADD(v, "tdx_module.identity", TC_CHECK_FAIL, TC_ERR_MISMATCH, exp, act,
-            "SEAMATTRIBUTES (masked) differ from the TDX module's attributes");
+            "SEAMATTRIBUTES differ from the TDX module's attributes under its mask, or have "
+            "bits set outside the mask");
         return TC_ERR_OK;
     }
     *ok = 1;
