@@ -27,6 +27,12 @@
 
 #define PAGE 4096u
 #define CHUNK 256u
+/*
+ * At most this much memory is measured: the metadata's sizes are 64-bit and came from the
+ * image, and a TempMem of 2^60 bytes would hash for ever.  Real TDVF/td-shim images add a
+ * few MiB to a few hundred MiB.
+ */
+#define MRTD_MAX_BYTES ((uint64_t)4 << 30)
 
 const char *tc_tdvf_section_type_name(uint32_t type)
 {
@@ -205,6 +211,22 @@ tc_err tc_tdx_mrtd(const uint8_t *fw, size_t len, enum tc_tdx_mrtd_order order, 
     }
     if ((e = tc_tdvf_metadata_parse(fw, len, &m)) != TC_ERR_OK) {
         return e;
+    }
+    {
+        uint64_t total = 0;
+
+        for (i = 0; i < m.n; i++) {
+            if (added(&m.s[i])) {
+                if (m.s[i].mem_size > MRTD_MAX_BYTES - total) {
+                    return tc_fail(TC_ERR_TOO_LARGE,
+                                   "TDVF sections add more than %llu MiB of memory to the TD "
+                                   "(section %zu: 0x%llx bytes)",
+                                   (unsigned long long)(MRTD_MAX_BYTES >> 20), i,
+                                   (unsigned long long)m.s[i].mem_size);
+                }
+                total += m.s[i].mem_size;
+            }
+        }
     }
     h.e = TC_ERR_OK;
     h.ctx = EVP_MD_CTX_new();

@@ -147,6 +147,18 @@ else
     skip "TDX field data: ../shared/testdata absent"
 fi
 
+# ---- measure tdx on small synthetic TDVF images (the fuzz seeds): both orders, against the
+# independent Python computation; a TempMem of 2^62 bytes is refused, not hashed for ever ----
+if $TC measure tdx --help >/dev/null 2>&1; then
+    for f in fuzz/corpus/tdvf/*; do
+        for order in per-page two-pass; do
+            check "measure tdx ($order) $(basename "$f") = independent Python" test "$($TC measure tdx --firmware "$f" --order "$order")" = "$(python3 tests/support/tdx_mrtd.py "$f" "$order")"
+        done
+    done
+    python3 -c "import sys,struct; d=bytearray(open(sys.argv[1],'rb').read()); struct.pack_into('<Q', d, 0x100+16+32*3+16, 1<<62); open(sys.argv[2],'wb').write(d)" fuzz/corpus/tdvf/ovmf_like "$work/huge.fd"
+    one_line_stderr "measure tdx with a 2^62-byte TempMem: refused, one line" 3 $TC measure tdx --firmware "$work/huge.fd"
+fi
+
 # ---- measure tdx (dispatched by `measure` once the measure subcommand lands) ----
 ovmf=/usr/share/ovmf/OVMF.fd
 if ! $TC measure tdx --help >/dev/null 2>&1; then

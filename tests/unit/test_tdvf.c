@@ -183,6 +183,23 @@ static void test_negatives(void)
     s[0].type = 99;
     build(img, s, NSECS);
     CHECK_ERR(tc_tdvf_metadata_parse(img, IMG, &m), TC_ERR_UNSUPPORTED, "unknown section type");
+    /* Sizes are 64-bit and come from the image: a huge TempMem is refused, not hashed for
+     * ever (2^62 bytes would be 2^50 PAGE.ADD buffers). */
+    memcpy(s, SECS, sizeof(s));
+    s[3].mem = (uint64_t)1 << 62;
+    build(img, s, NSECS);
+    CHECK(tc_tdvf_metadata_parse(img, IMG, &m) == TC_ERR_OK, "a 2^62-byte TempMem parses");
+    CHECK_ERR(tc_tdx_mrtd(img, IMG, TC_TDX_MRTD_PER_PAGE, mrtd), TC_ERR_TOO_LARGE,
+              "MRTD over 2^62 bytes of TempMem: refused");
+    memcpy(s, SECS, sizeof(s));
+    s[3].mem = (uint64_t)4 << 30; /* 4 GiB + the other sections: just over the limit */
+    build(img, s, NSECS);
+    CHECK_ERR(tc_tdx_mrtd(img, IMG, TC_TDX_MRTD_TWO_PASS, mrtd), TC_ERR_TOO_LARGE,
+              "MRTD over 4 GiB of added memory in all: refused");
+    memcpy(s, SECS, sizeof(s));
+    s[4].mem = (uint64_t)1 << 62; /* PermMem, PAGE.AUG: never added, so no limit */
+    build(img, s, NSECS);
+    CHECK_OK(tc_tdx_mrtd(img, IMG, TC_TDX_MRTD_PER_PAGE, mrtd), "a huge PAGE.AUG PermMem is fine");
     build(img, SECS, NSECS);
     tc_put_le32(img + IMG - 32 - 40, IMG + 1);
     CHECK_ERR(tc_tdvf_metadata_parse(img, IMG, &m), TC_ERR_MALFORMED, "metadata offset too large");
