@@ -25,6 +25,7 @@ get() { echo "$out" | sed -n "s/^$1=//p"; }
 cached=$(get verify_cached_per_s)
 cold=$(get verify_cold_per_s)
 inproc=$(get inprocess_ecdsa_verify_per_s)
+oneshot=$(get inprocess_ecdsa_oneshot_per_s)
 limit=$(awk -v v="$ossl" 'BEGIN { printf "%.0f", v / 2 }')
 ratio=$(awk -v a="$cached" -v b="$limit" 'BEGIN { printf "%.0f", 100 * a / b }')
 # whole process: `trustchain verify tdx` per invocation (wall time, median of 3 x 10 runs)
@@ -49,7 +50,8 @@ printf '%-58s %10s\n' "openssl speed ecdsap256 verify/s (1 core, user CPU)" "$os
 printf '%-58s %10s\n' "limit: quotes/s at 2 ECDSA verifies per quote" "$limit"
 printf '%-58s %10s\n' "trustchain in-process, cached collateral, quotes/s/core" "$cached"
 printf '%-58s %9s%%\n' "  ratio to the limit (target >= 75%)" "$ratio"
-printf '%-58s %10s\n' "trustchain in-process ECDSA P-256 verify/s (same helper)" "$inproc"
+printf '%-58s %10s\n' "in-process ECDSA P-256 verify/s, prepared context (core)" "$inproc"
+printf '%-58s %10s\n' "in-process ECDSA P-256 verify/s, one-shot tc_ecdsa_verify_rs" "$oneshot"
 printf '%-58s %10s\n' "trustchain in-process, collateral re-parsed per quote, /s" "$cold"
 [ -n "$whole" ] && printf '%-58s %8s us\n' "whole process \`trustchain verify tdx\` (wall, median)" "$whole"
 echo "(medians of 3 runs; no peer verifier is installed here, so no peer column)"

@@ -86,6 +86,107 @@ out:
     return e;
 }
 
+EVP_PKEY_CTX *tc_ecdsa_verify_ctx(EVP_PKEY *pub)
+{
+    EVP_PKEY_CTX *ctx = pub != NULL ? EVP_PKEY_CTX_new_from_pkey(NULL, pub, NULL) : NULL;
+
+    if (ctx == NULL || EVP_PKEY_verify_init(ctx) != 1) {
+        EVP_PKEY_CTX_free(ctx);
+        ERR_clear_error();
+        return NULL;
+    }
+    return ctx;
+}
+
+/* DER length octets (X.690 8.1.3: short form below 128, else 0x81/0x82 + length). */
+static size_t der_len(size_t n, uint8_t *out)
+{
+    if (n < 0x80) {
+        out[0] = (uint8_t)n;
+        return 1;
+    }
+    if (n < 0x100) {
+        out[0] = 0x81;
+        out[1] = (uint8_t)n;
+        return 2;
+    }
+    out[0] = 0x82;
+    out[1] = (uint8_t)(n >> 8);
+    out[2] = (uint8_t)n;
+    return 3;
+}
+
+/* DER INTEGER of an unsigned big-endian value (X.690 8.3: minimal, a 0x00 before a high bit). */
+static size_t der_uint(const uint8_t *v, size_t n, uint8_t *out)
+{
+    size_t i = 0, len, o = 1;
+
+    while (i + 1 < n && v[i] == 0) {
+        i++;
+    }
+    len = n - i + ((v[i] & 0x80) != 0);
+    out[0] = 0x02;
+    o += der_len(len, out + 1);
+    if (v[i] & 0x80) {
+        out[o++] = 0;
+    }
+    memcpy(out + o, v + i, n - i);
+    return o + n - i;
+}
+
+tc_err tc_ecdsa_verify_digest_rs(EVP_PKEY_CTX *ctx, EVP_PKEY *pub, const uint8_t *dgst, size_t dlen,
+                                 const uint8_t *r, const uint8_t *s, size_t comp_len,
+                                 int little_endian)
+{
+    /* ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (RFC 3279 2.2.3) */
+    uint8_t rb[128], sb[128], body[2 * (128 + 4)], der[sizeof(body) + 4];
+    size_t bl, hl;
+    EVP_PKEY_CTX *own = NULL;
+    int rc;
+
+    if (comp_len == 0 || comp_len > sizeof(rb)) {
+        return tc_fail(TC_ERR_INTERNAL, "ecdsa: bad component length %zu", comp_len);
+    }
+    if (little_endian) {
+        reverse(rb, r, comp_len);
+        reverse(sb, s, comp_len);
+        r = rb;
+        s = sb;
+    }
+    bl = der_uint(r, comp_len, body);
+    bl += der_uint(s, comp_len, body + bl);
+    der[0] = 0x30;
+    hl = 1 + der_len(bl, der + 1);
+    memcpy(der + hl, body, bl);
+    if (ctx == NULL) {
+        ctx = own = tc_ecdsa_verify_ctx(pub);
+        if (ctx == NULL) {
+            return tc_fail(TC_ERR_CRYPTO, "ecdsa: verify context");
+        }
+    }
+    rc = EVP_PKEY_verify(ctx, der, hl + bl, dgst, dlen);
+    EVP_PKEY_CTX_free(own);
+    if (rc == 1) {
+        return TC_ERR_OK;
+    }
+    /* 0 = bad signature; < 0 = malformed (e.g. r or s out of range): both a rejection. */
+    ERR_clear_error();
+    return tc_fail(TC_ERR_SIGNATURE, "ECDSA signature does not verify");
+}
+
+tc_err tc_ecdsa_verify_rs_ctx(EVP_PKEY_CTX *ctx, EVP_PKEY *pub, const EVP_MD *md,
+                              const uint8_t *msg, size_t msglen, const uint8_t *r, const uint8_t *s,
+                              size_t comp_len, int little_endian)
+{
+    uint8_t h[EVP_MAX_MD_SIZE];
+    unsigned int hl = 0;
+
+    if (md == NULL || EVP_Digest(msg, msglen, h, &hl, md, NULL) != 1) {
+        return tc_fail_ssl(TC_ERR_CRYPTO, "ecdsa: digest");
+    }
+    return tc_ecdsa_verify_digest_rs(ctx, pub, h, hl, r, s, comp_len, little_endian);
+}
+
 tc_err tc_ecdsa_sign_rs(EVP_PKEY *key, const EVP_MD *md, const uint8_t *msg, size_t msglen,
                         uint8_t *r, uint8_t *s, size_t comp_len, int little_endian)
 {
@@ -107,8 +208,7 @@ tc_err tc_ecdsa_sign_rs(EVP_PKEY *key, const EVP_MD *md, const uint8_t *msg, siz
         goto out;
     }
     sig = d2i_ECDSA_SIG(NULL, &p, (long)derlen);
-    if (sig == NULL ||
-        BN_bn2binpad(ECDSA_SIG_get0_r(sig), rb, (int)comp_len) != (int)comp_len ||
+    if (sig == NULL || BN_bn2binpad(ECDSA_SIG_get0_r(sig), rb, (int)comp_len) != (int)comp_len ||
         BN_bn2binpad(ECDSA_SIG_get0_s(sig), sb, (int)comp_len) != (int)comp_len) {
         e = tc_fail_ssl(TC_ERR_CRYPTO, "ecdsa: decode signature");
         goto out;

@@ -24,6 +24,33 @@ TC_MUST_USE tc_err tc_ecdsa_verify_rs(EVP_PKEY *pub, const EVP_MD *md, const uin
                                       size_t comp_len, int little_endian);
 
 /*
+ * For hot paths that verify many signatures with one key (a verifier with cached collateral):
+ * a verification context for pub, made once (EVP_PKEY_verify_init) and passed to the two
+ * functions below.  Owned by the caller (EVP_PKEY_CTX_free); one thread at a time.  NULL on
+ * failure (the OpenSSL error is cleared).
+ */
+EVP_PKEY_CTX *tc_ecdsa_verify_ctx(EVP_PKEY *pub);
+
+/*
+ * tc_ecdsa_verify_rs over a digest the caller computed (dgst, dlen): with ctx from
+ * tc_ecdsa_verify_ctx, or with ctx NULL a one-off context for pub.  r and s are DER-encoded on
+ * the stack: no BIGNUM, no allocation, no key set-up when ctx is given.  Same byte-order
+ * convention and return values as tc_ecdsa_verify_rs.
+ */
+TC_MUST_USE tc_err tc_ecdsa_verify_digest_rs(EVP_PKEY_CTX *ctx, EVP_PKEY *pub, const uint8_t *dgst,
+                                             size_t dlen, const uint8_t *r, const uint8_t *s,
+                                             size_t comp_len, int little_endian);
+
+/*
+ * tc_ecdsa_verify_rs with a prepared context: msg is hashed with md (pass an explicitly
+ * fetched EVP_MD, EVP_MD_fetch, to skip OpenSSL's per-call implicit fetch), then verified as
+ * tc_ecdsa_verify_digest_rs does.
+ */
+TC_MUST_USE tc_err tc_ecdsa_verify_rs_ctx(EVP_PKEY_CTX *ctx, EVP_PKEY *pub, const EVP_MD *md,
+                                          const uint8_t *msg, size_t msglen, const uint8_t *r,
+                                          const uint8_t *s, size_t comp_len, int little_endian);
+
+/*
  * Sign msg with an EC key and return raw r and s (comp_len bytes each, same
  * byte order convention).  Used by the simulated TEE and the test generators.
  */

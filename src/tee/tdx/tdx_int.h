@@ -230,25 +230,15 @@ struct tdx_pck_eval {
     char ca[16];
     EVP_PKEY *pck_pub;
     /*
-     * Verification contexts kept for the next quote of this platform (the PCK
-     * key, and the QE's attestation key last seen with it).  Used under mu;
-     * a caller that finds mu busy makes its own.
+     * Verification contexts (tc_ecdsa_verify_ctx) kept for the next quote of
+     * this platform (the PCK key, and the QE's attestation key last seen with
+     * it).  Used under mu; a caller that finds mu busy makes its own.
      */
     pthread_mutex_t mu;
     EVP_PKEY_CTX *pck_ctx;
     uint8_t att_xy[64];
     EVP_PKEY_CTX *att_ctx;
 };
-
-/*
- * ECDSA P-256 / SHA-256 verification of a raw big-endian r || s over msg.
- * ctx: a context made by tdx_verify_ctx for the key (reused), or NULL to
- * make one for k.  Returns TC_ERR_OK, TC_ERR_SIGNATURE or TC_ERR_CRYPTO.
- */
-TC_MUST_USE tc_err tdx_ecdsa_verify(EVP_PKEY_CTX *ctx, EVP_PKEY *k, const uint8_t *msg, size_t len,
-                                    const uint8_t sig[64]);
-/* A verify-initialised context for k (owned by the caller), or NULL. */
-EVP_PKEY_CTX *tdx_verify_ctx(EVP_PKEY *k);
 
 void tdx_pck_eval_free(struct tdx_pck_eval *ev);
 /* Evaluate the chain of a quote (+ the collateral's CRLs if c is not NULL). */
