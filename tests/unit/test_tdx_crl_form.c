@@ -26,11 +26,10 @@ static int make_crl(EVP_PKEY *key, int last, uint8_t **der, int *n)
         int len = -1;
 
         if (crl != NULL && nm != NULL && t != NULL &&
-            X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC, (const unsigned char *)"Test CA",
-                                       -1, -1, 0) == 1 &&
+            X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC, (const unsigned char *)"Test CA", -1,
+                                       -1, 0) == 1 &&
             X509_CRL_set_version(crl, 1) == 1 && X509_CRL_set_issuer_name(crl, nm) == 1 &&
-            X509_CRL_set1_lastUpdate(crl, t) == 1 &&
-            X509_CRL_sign(crl, key, EVP_sha256()) > 0) {
+            X509_CRL_set1_lastUpdate(crl, t) == 1 && X509_CRL_sign(crl, key, EVP_sha256()) > 0) {
             len = i2d_X509_CRL(crl, &d);
         }
         X509_CRL_free(crl);
@@ -60,6 +59,40 @@ static tc_err set(const uint8_t *p, size_t n)
     }
     tc_tdx_collateral_free(c);
     return e;
+}
+
+/*
+ * The same for certificate chains: DER is recognised by its first two bytes, not by scanning
+ * the bytes for a PEM header (a DER certificate may well carry the text "-----BEGIN " in a
+ * name, and was then parsed as PEM and refused).
+ */
+static void der_cert_with_pem_text(EVP_PKEY *key)
+{
+    X509 *x = X509_new();
+    X509_NAME *nm = X509_NAME_new();
+    unsigned char *d = NULL;
+    struct tdx_chain ch;
+    int len = -1;
+
+    if (x != NULL && nm != NULL &&
+        X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC,
+                                   (const unsigned char *)"-----BEGIN CERTIFICATE-----", -1, -1,
+                                   0) == 1 &&
+        X509_set_version(x, 2) == 1 && ASN1_INTEGER_set(X509_get_serialNumber(x), 7) == 1 &&
+        X509_set_subject_name(x, nm) == 1 && X509_set_issuer_name(x, nm) == 1 &&
+        ASN1_TIME_set(X509_getm_notBefore(x), 1750000000) != NULL &&
+        ASN1_TIME_set(X509_getm_notAfter(x), 1850000000) != NULL && X509_set_pubkey(x, key) == 1 &&
+        X509_sign(x, key, EVP_sha256()) > 0) {
+        len = i2d_X509(x, &d);
+    }
+    if (CHECK(len > 0, "a DER certificate whose CN is a PEM header line")) {
+        CHECK_OK(tdx_chain_parse(d, (size_t)len, &ch), "  ... is parsed as DER, not as PEM");
+        CHECK(ch.n == 1, "  ... one certificate");
+        tdx_chain_free(&ch);
+    }
+    OPENSSL_free(d);
+    X509_NAME_free(nm);
+    X509_free(x);
 }
 
 int main(void)
@@ -106,6 +139,7 @@ int main(void)
         free(more);
         OPENSSL_free(der);
     }
+    der_cert_with_pem_text(key);
     EVP_PKEY_free(key);
     return t_done();
 }

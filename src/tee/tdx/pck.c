@@ -200,23 +200,27 @@ tc_err tdx_chain_parse(const uint8_t *p, size_t n, struct tdx_chain *ch)
     X509 *in[TDX_CHAIN_MAX];
     int used[TDX_CHAIN_MAX] = {0};
     size_t cnt = 0, i, j, leaf = SIZE_MAX;
+    int der;
     tc_err e;
 
     memset(ch, 0, sizeof(*ch));
-    /* PEM may end in NULs (quotes pad it) or newlines; DER (first byte 0x30, which no PEM text
-     * starts with) is taken as it is, since a certificate's last byte can be any value. */
-    while (n > 0 && p[0] != 0x30 &&
+    /* DER is told by its first two bytes: a SEQUENCE (0x30) with a long-form length (a
+     * certificate is longer than 127 bytes), which no text starts with.  It is taken byte for
+     * byte: its last byte can be any value, and its bytes may even spell "-----BEGIN ". */
+    der = n >= 2 && p[0] == 0x30 && (p[1] & 0x80) != 0;
+    /* PEM may end in NULs (quotes pad it) or newlines. */
+    while (n > 0 && !der &&
            (p[n - 1] == '\0' || p[n - 1] == '\n' || p[n - 1] == ' ' || p[n - 1] == '\r')) {
         n--;
     }
     if (n == 0) {
         return tc_fail(TC_ERR_MALFORMED, "empty certificate chain");
     }
-    if (has_pem_begin(p, n)) {
+    if (der) {
+        e = parse_der(p, n, in, &cnt);
+    } else if (has_pem_begin(p, n)) {
         /* PEM, possibly after whitespace or a text preamble (PEM_read_bio skips it) */
         e = parse_pem(p, n, in, &cnt);
-    } else if (p[0] == 0x30) {
-        e = parse_der(p, n, in, &cnt);
     } else {
         return tc_fail(TC_ERR_MALFORMED, "certificate chain is neither PEM nor DER");
     }
