@@ -367,6 +367,27 @@ static void test_qvl_order(void)
         tc_tdx_collateral_free(c);
         free(json);
     }
+    /* a module identity listing one ISVSVN twice: refused as QVL refuses it (the signature is
+     * not reached: the document is parsed first) */
+    {
+        struct tdx_synth_pieces p;
+        char *dup, *at;
+
+        memset(&o, 0, sizeof(o));
+        if (CHECK(tdx_synth_pieces(S, &o, &p) == TC_ERR_OK, "module levels: pieces made")) {
+            dup = strdup(p.tcb_body);
+            at = dup != NULL ? strstr(dup, "{\"tcb\":{\"isvsvn\":4}") : NULL;
+            if (CHECK(at != NULL && tdx_collateral_new(&c) == TC_ERR_OK, "  ... edited")) {
+                at[17] = '6';
+                CHECK_ERR(tdx_collateral_set_doc(c, 0, dup, strlen(dup), NULL), TC_ERR_JSON,
+                          "a TDX module identity listing isvsvn 6 twice is refused");
+                tc_tdx_collateral_free(c);
+                c = NULL;
+            }
+            free(dup);
+            tdx_synth_pieces_free(&p);
+        }
+    }
     memset(&o, 0, sizeof(o));
     o.module_attr_mask = "FFFFFFFFFFFFFF7F";
     if (run(&o, 0, 1, &x)) {
