@@ -553,7 +553,9 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
              res.policy_id);
     a.reason = summary;
     s.created = req->now;
-    s.expires = ck.expires;
+    /* The session carries the token's claims: it must not outlive the token (Trustee verifies
+     * the session's token, exp included, on every resource request). */
+    s.expires = ck.expires < tok.exp ? ck.expires : tok.exp;
     s.simulated = out.simulated;
     s.claims = claims_text;
     e = b->store->ops->session_insert(b->store, &s, &a);
@@ -694,6 +696,16 @@ static void handle_resource_get(struct tc_broker *b, const struct tc_http_req *r
                   "the attestation result carries no tee-pubkey");
         goto out;
     }
+    /* Sessions and tokens outlive a restart: one from simulated evidence is honoured only while
+     * the broker accepts the simulated TEE. */
+    if ((a.simulated || json_object_get(claims, "trustchain.simulated") != NULL) &&
+        !b->cfg.allow_sim) {
+        a.simulated = 1;
+        refuse_ex(b, req, &a, 401, "TokenVerifierError", resp,
+                  "the attestation result is from the simulated TEE and this broker was not "
+                  "started with --allow-sim");
+        goto out;
+    }
     evh = NULL;
     {
         /* The tee's claims hold evidence_sha256 (set at /attest). */
@@ -738,7 +750,15 @@ static void handle_resource_get(struct tc_broker *b, const struct tc_http_req *r
     a.outcome = "ok";
     a.status = 200;
     a.reason = why;
-    tc_broker_audit(b, &a);
+    /* Who got which resource is recorded before the secret leaves, or it does not leave. */
+    if ((e = b->store->ops->audit(b->store, &a)) != TC_ERR_OK) {
+        char detail[300];
+
+        snprintf(detail, sizeof(detail), "%s", tc_err_detail());
+        refuse_ex(b, req, &a, 500, "PluginInternalError", resp,
+                  "the release could not be recorded in the audit log (%s); not released", detail);
+        goto out;
+    }
     tc_broker_log(b, req, 200, "resource", a.simulated, "resource=%s %s", path, why);
     resp->status = 200;
     resp->content_type = "application/json";
