@@ -168,9 +168,13 @@ int cmd_serve(int argc, char **argv)
 
     tc_broker_config_defaults(&cfg);
     /* The configuration file first, so flags override it. */
-    for (i = 1; i < argc - 1; i++) {
-        if (strcmp(argv[i], "--config") == 0) {
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
             config = argv[i + 1];
+        } else if (strncmp(argv[i], "--config=", 9) == 0) {
+            config = argv[i] + 9; /* getopt_long's other spelling */
+        } else if (strcmp(argv[i], "--") == 0) {
+            break;
         }
     }
     if (config != NULL && (e = tc_broker_config_load(config, &cfg)) != TC_ERR_OK) {
@@ -342,8 +346,13 @@ int cmd_serve(int argc, char **argv)
                 PROG);
     }
     if (json) {
-        printf("{\"listen\":\"%s\",\"port\":%u,\"db\":\"%s\",\"allow_sim\":%s}\n", cfg.listen,
-               (unsigned)port, cfg.db_path, cfg.allow_sim ? "true" : "false");
+        json_t *j = json_pack("{s:s,s:i,s:s,s:b}", "listen", cfg.listen, "port", (int)port, "db",
+                              cfg.db_path, "allow_sim", cfg.allow_sim);
+        char *txt = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+
+        printf("%s\n", txt != NULL ? txt : "{}");
+        free(txt);
+        json_decref(j);
     } else {
         printf("%s serve: listening on port %u (%s), store %s\n", PROG, (unsigned)port, cfg.listen,
                cfg.db_path);
