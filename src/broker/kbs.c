@@ -85,6 +85,46 @@ static void audit_fill(struct tc_audit *a, const struct tc_http_req *req, const 
     a->session = req->session;
 }
 
+/*
+ * Make s valid UTF-8 in place: a byte that does not start or continue a well-formed sequence
+ * (RFC 3629 section 4: no overlongs, no surrogates, at most U+10FFFF) becomes '?'.  Reasons
+ * quote request data (a path with %FF, a name cut by %.32s in the middle of a character), and
+ * a JSON string must be UTF-8: jansson refused the whole error body, which became a bare 500.
+ */
+static void utf8_fix(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+
+    while (*p != '\0') {
+        size_t n = 0, i;
+        uint32_t cp = 0;
+
+        if (p[0] < 0x80) {
+            p++;
+            continue;
+        }
+        if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+            n = 2, cp = p[0] & 0x1F;
+        } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+            n = 3, cp = p[0] & 0x0F;
+        } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+            n = 4, cp = p[0] & 0x07;
+        }
+        for (i = 1; i < n; i++) {
+            if ((p[i] & 0xC0) != 0x80) {
+                break;
+            }
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        if (n == 0 || i < n || (n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+            *p++ = '?';
+            continue;
+        }
+        p += n;
+    }
+}
+
 /* The refusal, its audit record and its log line; extra audit fields via a. */
 static void refuse_a(struct tc_broker *b, const struct tc_http_req *req, const char *event,
                      int status, const char *type, struct tc_http_resp *resp,
@@ -94,6 +134,7 @@ static void refuse_a(struct tc_broker *b, const struct tc_http_req *req, const c
     struct tc_audit a;
 
     vsnprintf(detail, sizeof(detail), fmt, ap);
+    utf8_fix(detail);
     if (extra != NULL) {
         a = *extra;
     } else {

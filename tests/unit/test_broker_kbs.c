@@ -368,6 +368,39 @@ static void test_admin_tokens(void)
     tc_broker_free(b);
 }
 
+/* Reasons quote request data; the error body must stay JSON (UTF-8) whatever the bytes. */
+static void test_error_bodies(void)
+{
+    struct tc_broker *b = broker(1, 300, 300);
+    struct resp r;
+    json_error_t jerr;
+    json_t *j;
+    char body[200];
+
+    if (!CHECK(b != NULL, "broker")) {
+        return;
+    }
+    call(b, "GET", "/kbs/v0/x\xff\xfe", NULL, NULL, NULL, T0, &r);
+    j = json_loads(r.body, 0, &jerr);
+    CHECK(r.status == 404 && json_is_string(json_object_get(j, "detail")),
+          "a path with invalid UTF-8: 404 with a JSON reason (%d %s)", r.status, r.body);
+    json_decref(j);
+    resp_free(&r);
+    /* "%.32s" of the TEE name cuts the 2-byte e-acute after 31 bytes. */
+    snprintf(body, sizeof(body), "{\"version\":\"0.4.0\",\"tee\":\"x%s\"}",
+             "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3"
+             "\xa9\xc3"
+             "\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
+    call(b, "POST", "/kbs/v0/auth", NULL, NULL, body, T0, &r);
+    j = json_loads(r.body, 0, &jerr);
+    CHECK(r.status == 401 && json_is_string(json_object_get(j, "detail")) &&
+              strstr(r.body, "unknown or unsupported TEE") != NULL,
+          "a TEE name cut inside a character: 401 with a JSON reason (%d)", r.status);
+    json_decref(j);
+    resp_free(&r);
+    tc_broker_free(b);
+}
+
 static void test_config_file(void)
 {
     struct tc_broker_config cfg;
@@ -428,6 +461,7 @@ int main(void)
     test_lifetimes();
     test_restart_and_audit();
     test_admin_tokens();
+    test_error_bodies();
     test_config_file();
     EVP_PKEY_free(admin);
     EVP_PKEY_free(sim_key);
