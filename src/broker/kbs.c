@@ -594,9 +594,10 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
              res.policy_id);
     a.reason = summary;
     s.created = req->now;
-    /* The session carries the token's claims: it must not outlive the token (Trustee verifies
-     * the session's token, exp included, on every resource request). */
-    s.expires = ck.expires < tok.exp ? ck.expires : tok.exp;
+    /* The row lives as long as the cookie, whose nonce it consumes (a row purged earlier would
+     * let the cookie attest again).  The token's own exp bounds the claims' use: checked at
+     * /resource. */
+    s.expires = ck.expires;
     s.simulated = out.simulated;
     s.claims = claims_text;
     e = b->store->ops->session_insert(b->store, &s, &a);
@@ -705,13 +706,23 @@ static void handle_resource_get(struct tc_broker *b, const struct tc_http_req *r
         s.claims != NULL) {
         /* The claims of the token this session was given, from our own store. */
         json_error_t jerr;
+        const json_t *exp;
 
         claims = json_loads(s.claims, 0, &jerr);
+        exp = json_object_get(claims, "exp");
+        a.tee = s.tee;
+        a.simulated = s.simulated;
+        /* The session stands for its token, and Trustee checks the session's token (exp
+         * included) on every resource request: the session cannot outlive the token. */
+        if (!json_is_integer(exp) || json_integer_value(exp) < (json_int_t)req->now) {
+            refuse_ex(b, req, &a, 401, "TokenVerifierError", resp,
+                      "the attestation token of this session expired at %lld: attest again",
+                      (long long)json_integer_value(exp));
+            goto out;
+        }
         pkp = tc_json_pointer(
             claims, "/submods/cpu0/ear.veraison.annotated-evidence/runtime_data_claims/tee-pubkey");
         pk = pkp != NULL ? json_incref((json_t *)pkp) : NULL;
-        a.tee = s.tee;
-        a.simulated = s.simulated;
     } else if (tok != NULL) {
         EVP_PKEY *keys[1] = {b->key};
 

@@ -30,6 +30,7 @@ static char db[300];
 static EVP_PKEY *admin, *sim_key;
 static FILE *devnull;
 static uint8_t meas[48];
+static char last_att[8192]; /* the last Attestation body attest() sent */
 
 struct resp {
     int status;
@@ -162,6 +163,7 @@ static int attest(struct tc_broker *b, time_t now, EVP_PKEY **tee, char cookie[1
                     json_object_get(ch, "nonce"), "tee-pubkey", pub, "tee-evidence",
                     "primary_evidence", ev, "additional_evidence", "");
     text = json_dumps(att, JSON_COMPACT);
+    snprintf(last_att, sizeof(last_att), "%s", text != NULL ? text : "");
     resp_free(&r);
     call(b, "POST", "/kbs/v0/attest", cookie, NULL, text, now, &r);
     tj = json_loads(r.body, 0, &jerr);
@@ -243,6 +245,18 @@ static void test_lifetimes(void)
     CHECK(!got && st == 401,
           "cookie: refused after the token's exp although the session ttl is longer (%d %s)", st,
           st != 200 ? "" : "released");
+    /* The nonce stays consumed while the cookie lives, also once the token expired and the
+     * housekeeping ran: the same Attestation again is a replay. */
+    tc_broker_tick(b, T0 + 120);
+    {
+        struct resp r;
+
+        call(b, "POST", "/kbs/v0/attest", cookie, NULL, last_att, T0 + 120, &r);
+        CHECK(r.status == 401 && strstr(r.body, "replay") != NULL,
+              "the same Attestation after the token expired: 401 replay (%d %.100s)", r.status,
+              r.body);
+        resp_free(&r);
+    }
     got = get_secret(b, cookie, NULL, T0 + 400, tee, &st, body, sizeof(body));
     CHECK(!got && st == 401, "cookie: refused after the session's expiry (%d)", st);
 out:
