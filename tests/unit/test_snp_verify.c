@@ -780,6 +780,8 @@ static void test_crls(void)
             struct tc_snp_verify_opts o2 = s2.o;
             struct tc_snp_blob b;
 
+            free(crl2); /* the ASK's CRL above */
+            crl2 = NULL;
             snp_synth_report_init(s2.c, &ro);
             if (sign(&s2, &ro, raw) && snp_synth_crl(s2.c, 0, &other, 1, T(2025), T(2026), &crl2,
                                                      &crl2_len) == TC_ERR_OK) {
