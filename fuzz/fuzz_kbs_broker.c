@@ -72,7 +72,8 @@ static void setup(void)
     free(resp.body);
     snprintf(cookie, sizeof(cookie), "%.*s", (int)strcspn(resp.set_cookie + 15, ";"),
              resp.set_cookie + 15);
-    claims = json_pack("{s:I}", "exp", (json_int_t)time(NULL) + 86400);
+    claims = json_pack("{s:I,s:s}", "exp", (json_int_t)time(NULL) + 86400, "aud",
+                       TC_BROKER_ADMIN_AUDIENCE);
     if (tc_jws_sign(admin, NULL, claims, &tok) == TC_ERR_OK) {
         snprintf(admin_tok, sizeof(admin_tok), "Bearer %s", tok);
     }

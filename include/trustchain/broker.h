@@ -9,7 +9,8 @@
  *   GET  resource/<repo>/<type>/<tag>   -> flattened JWE to the tee-pubkey
  *                                   (cookie session, or Authorization: Bearer <EAR>)
  *   GET  jwks                       the broker's public key (verifies its EAR tokens)
- * Admin (Authorization: Bearer <JWT signed by an admin key, EdDSA or ES256>):
+ * Admin (Authorization: Bearer <JWT signed by an admin key, EdDSA or ES256, with "exp" and
+ * "aud": TC_BROKER_ADMIN_AUDIENCE>):
  *   POST/DELETE resource/<repo>/<type>/<tag>   set (raw body) / delete a resource
  *   POST resource-policy, GET resource-policy, DELETE resource-policy/<id>
  *   POST attestation-policy, GET attestation-policy/<tee>
@@ -17,9 +18,13 @@
  *   GET  audit?after=N&limit=M
  *
  * Errors: {"type": "https://github.com/confidential-containers/kbs/errors/<T>",
- * "detail": "..."} with the status Trustee uses (401 for failed attestation
- * and policy denials, 404 for unknown resources and paths), 413/431 for size
- * limits, 400 for malformed admin input, 503 when the session cap is reached.
+ * "detail": "..."} with the status Trustee uses: 401 for failed attestation
+ * and policy denials, 404 for unknown paths.  Deliberately not Trustee's: an
+ * unknown resource (behind a policy that allows it) is 404 ResourceNotFound,
+ * where Trustee answers 401 PluginInternalError and the CoCo client then
+ * re-attests on each of its three attempts (it reports a 404 at once).
+ * 413/431 for size limits, 400 for malformed admin input, 503 when the
+ * session cap is reached, 500 for store failures.
  */
 #ifndef TRUSTCHAIN_BROKER_H
 #define TRUSTCHAIN_BROKER_H
@@ -37,6 +42,9 @@
 #include "trustchain/snp.h"
 #include "trustchain/tdx.h"
 #include "trustchain/verdict.h"
+
+/* The audience ("aud") an admin token must name. */
+#define TC_BROKER_ADMIN_AUDIENCE "trustchain-admin"
 
 /* ---- evidence verifiers: one small interface per TEE ---- */
 

@@ -78,8 +78,8 @@ const char *tc_tv_name(enum tc_tv_claim c);
 /* -1 if unknown. */
 int tc_tv_from_name(const char *name);
 const char *tc_ear_status_name(enum tc_ear_status s);
-/* The tier of one claim value (ar4si 2.3.1): none 0..1, affirming 2..31, warning 32..95,
- * contraindicated 96..127 and negative values (verifier malfunction). */
+/* The tier of one claim value (ar4si 2.3.1): none -1..1, affirming 2..31 and -32..-2,
+ * warning 32..95 and -96..-33, contraindicated 96..127 and -128..-97. */
 enum tc_ear_status tc_ear_tier(int value);
 
 struct tc_ear_result {

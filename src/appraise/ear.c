@@ -55,16 +55,18 @@ const char *tc_ear_status_name(enum tc_ear_status s)
 
 enum tc_ear_status tc_ear_tier(int value)
 {
-    if (value < 0 || value >= 96) {
-        return TC_EAR_CONTRAINDICATED;
+    /* draft-ietf-rats-ar4si 2.3.1 (and Veraison's EAR): the tiers are symmetric around 0, the
+     * negative values being each tier's implementation-specific code points. */
+    if (value >= -1 && value <= 1) {
+        return TC_EAR_NONE; /* -1 verifier malfunction, 0 no claim, 1 unexpected evidence */
     }
-    if (value >= 32) {
-        return TC_EAR_WARNING;
-    }
-    if (value >= 2) {
+    if ((value >= 2 && value <= 31) || (value >= -32 && value <= -2)) {
         return TC_EAR_AFFIRMING;
     }
-    return TC_EAR_NONE;
+    if ((value >= 32 && value <= 95) || (value >= -96 && value <= -33)) {
+        return TC_EAR_WARNING;
+    }
+    return TC_EAR_CONTRAINDICATED; /* 96..127, -128..-97 (and anything outside int8) */
 }
 
 /* The worse of two claim values: higher tier wins, then the larger value. */
@@ -487,11 +489,27 @@ tc_err tc_jwt_payload(const char *jwt, size_t len, json_t **claims)
     return b64u_load(d1 + 1, (size_t)(d2 - d1 - 1), claims, "payload");
 }
 
+/* A NumericDate claim (RFC 7519 2): absent (0), an integer (1), or anything else (-1). */
+static int numeric_date(const json_t *pl, const char *k, long long *v)
+{
+    const json_t *j = json_object_get(pl, k);
+
+    if (j == NULL) {
+        return 0;
+    }
+    if (!json_is_integer(j)) {
+        return -1;
+    }
+    *v = (long long)json_integer_value(j);
+    return 1;
+}
+
 tc_err tc_jwt_verify(const char *jwt, size_t len, EVP_PKEY *const *keys, size_t n, time_t now,
                      long leeway, int require_exp, json_t **claims)
 {
     json_t *pl = NULL;
-    const json_t *exp, *nbf;
+    long long exp = 0, nbf = 0, iat = 0;
+    int has_exp, has_nbf, has_iat;
     size_t i;
     tc_err e = tc_fail(TC_ERR_AUTH, "jwt: no verification key");
 
@@ -504,20 +522,34 @@ tc_err tc_jwt_verify(const char *jwt, size_t len, EVP_PKEY *const *keys, size_t 
     if (e != TC_ERR_OK) {
         return e;
     }
-    exp = json_object_get(pl, "exp");
-    nbf = json_object_get(pl, "nbf");
-    if (exp == NULL && require_exp) {
+    if (leeway < 0) {
+        leeway = 0;
+    }
+    has_exp = numeric_date(pl, "exp", &exp);
+    has_nbf = numeric_date(pl, "nbf", &nbf);
+    has_iat = numeric_date(pl, "iat", &iat);
+    if (has_exp < 0 || has_nbf < 0 || has_iat < 0) {
+        e = tc_fail(TC_ERR_MALFORMED, "jwt: \"exp\", \"nbf\" and \"iat\" must be integers");
+        goto out;
+    }
+    if (has_exp == 0 && require_exp) {
         e = tc_fail(TC_ERR_EXPIRED, "jwt: no \"exp\" claim");
         goto out;
     }
-    if (exp != NULL && (!json_is_integer(exp) || json_integer_value(exp) + leeway < now)) {
-        e = tc_fail(TC_ERR_EXPIRED, "jwt: expired (exp %lld, now %lld)",
-                    (long long)json_integer_value(exp), (long long)now);
+    /* RFC 7519 4.1.4/4.1.5, compared without overflow (the values are the token's). */
+    if (has_exp && exp < (long long)now - leeway) {
+        e = tc_fail(TC_ERR_EXPIRED, "jwt: expired (exp %lld, now %lld)", exp, (long long)now);
         goto out;
     }
-    if (nbf != NULL && (!json_is_integer(nbf) || json_integer_value(nbf) - leeway > now)) {
-        e = tc_fail(TC_ERR_EXPIRED, "jwt: not valid before %lld",
-                    (long long)json_integer_value(nbf));
+    if (has_nbf && nbf > (long long)now + leeway) {
+        e = tc_fail(TC_ERR_EXPIRED, "jwt: not valid before %lld (now %lld)", nbf, (long long)now);
+        goto out;
+    }
+    /* A token issued in the future comes from a wrong clock or a forged timeline (RFC 7519
+     * 4.1.6 leaves the check to the application; 60 s of clock skew is allowed). */
+    if (has_iat && iat > (long long)now + leeway + 60) {
+        e = tc_fail(TC_ERR_EXPIRED, "jwt: issued in the future (iat %lld, now %lld)", iat,
+                    (long long)now);
         goto out;
     }
     *claims = pl;

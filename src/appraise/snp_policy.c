@@ -86,7 +86,9 @@ static tc_err get_u64(const json_t *j, const char *key, uint64_t *out)
         const char *s = json_string_value(j);
         char *end;
 
-        if (strncmp(s, "0x", 2) != 0 || s[2] == '\0') {
+        /* strtoull alone would take "0x-1" (all ones) or "0x 1": hex digits only. */
+        if (strncmp(s, "0x", 2) != 0 || s[2] == '\0' ||
+            strspn(s + 2, "0123456789abcdefABCDEF") != strlen(s + 2)) {
             return bad(key, "an integer or a \"0x...\" string");
         }
         *out = strtoull(s + 2, &end, 16);
@@ -116,7 +118,9 @@ static tc_err get_version(const json_t *j, const char *key, unsigned *major, uns
         return bad(key, "a \"major.minor\" string");
     }
     s = json_string_value(j);
-    if (sscanf(s, "%3u.%3u%n", major, minor, &n) != 2 || s[n] != '\0' || *major > 255 ||
+    /* Digits only: sscanf's %u alone would also take " 1.+2" or "1.-0". */
+    if (strspn(s, "0123456789.") != strlen(s) || s[0] == '.' ||
+        sscanf(s, "%3u.%3u%n", major, minor, &n) != 2 || s[n] != '\0' || *major > 255 ||
         *minor > 255) {
         return bad(key, "a \"major.minor\" string (0-255 each)");
     }
@@ -394,11 +398,18 @@ static void provisional(struct ctx *c, int permit)
                  : "provisional firmware: the current TCB/firmware is not committed "
                    "(permit_provisional_firmware is false)");
     } else {
-        int ok = tcb_le(&r->committed_tcb, &r->current_tcb);
+        /* Provisional firmware may run above what is committed, never below it: the TCB per
+         * component, and the firmware major.minor.build (ordered as one version). */
+        unsigned long cm = (unsigned long)r->committed_major << 16 |
+                           (unsigned long)r->committed_minor << 8 | r->committed_build;
+        unsigned long cu = (unsigned long)r->current_major << 16 |
+                           (unsigned long)r->current_minor << 8 | r->current_build;
+        int ok = tcb_le(&r->committed_tcb, &r->current_tcb) && cm <= cu;
 
         add(c, "policy.provisional_firmware", ok, es, as,
-            ok ? "committed TCB is not above the current TCB (provisional firmware permitted)"
-               : "committed TCB is above the current TCB");
+            ok ? "committed TCB and firmware are not above the current ones (provisional "
+                 "firmware permitted)"
+               : "committed TCB or firmware is above the current one");
     }
 }
 

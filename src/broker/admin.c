@@ -3,8 +3,9 @@
  * The admin API: resources, resource policies, appraisal policies,
  * reference values and the audit log.  Every call needs
  * "Authorization: Bearer <JWT>" signed (EdDSA or ES256) by one of the admin
- * public keys in the configuration, with an "exp" in the future (Trustee's
- * admin tokens work the same way).  Paths follow Trustee where it has one
+ * public keys in the configuration, with an "exp" in the future and the
+ * audience TC_BROKER_ADMIN_AUDIENCE (Trustee's admin tokens are JWTs checked
+ * the same way, its audience check being optional).  Paths follow Trustee where it has one
  * (POST resource/..., resource-policy, attestation-policy, reference-value).
  */
 #include <stdio.h>
@@ -30,6 +31,24 @@ static const char *bearer_of(const char *auth)
     return *auth != '\0' ? auth : NULL;
 }
 
+/* RFC 7519 4.1.3: "aud" is a string or an array of strings; one must be ours. */
+static int audience_ok(const json_t *aud)
+{
+    size_t i;
+
+    if (json_is_string(aud)) {
+        return strcmp(json_string_value(aud), TC_BROKER_ADMIN_AUDIENCE) == 0;
+    }
+    for (i = 0; i < json_array_size(aud); i++) {
+        const char *s = json_string_value(json_array_get(aud, i));
+
+        if (s != NULL && strcmp(s, TC_BROKER_ADMIN_AUDIENCE) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* 1 if the request carries a valid admin token; otherwise refuses (401) and returns 0. */
 static int admin_ok(struct tc_broker *b, const struct tc_http_req *req, const char *event,
                     struct tc_http_resp *resp)
@@ -51,6 +70,15 @@ static int admin_ok(struct tc_broker *b, const struct tc_http_req *req, const ch
                       &claims) != TC_ERR_OK) {
         tc_broker_refuse(b, req, event, 401, "AdminAuth", resp, "admin token rejected: %s",
                          tc_err_detail());
+        return 0;
+    }
+    /* The audience (RFC 7519 4.1.3) says the token was minted for this API: a JWT the same
+     * key signed for another service, or without an audience, is not an admin token here. */
+    if (!audience_ok(json_object_get(claims, "aud"))) {
+        json_decref(claims);
+        tc_broker_refuse(b, req, event, 401, "AdminAuth", resp,
+                         "admin token rejected: its \"aud\" does not name %s",
+                         TC_BROKER_ADMIN_AUDIENCE);
         return 0;
     }
     json_decref(claims);

@@ -244,9 +244,10 @@ static tc_err str_field(const json_t *o, const char *k, const char **field)
 static tc_err apply(struct tc_broker_config *c, const json_t *doc)
 {
     static const char *const known[] = {
-        "listen",   "db",         "allow_sim",      "session_ttl", "token_ttl",    "threads",
-        "issuer",   "broker_key", "collateral_dir", "sync",        "log_requests", "admin_keys",
-        "sim_keys", "limits",     "offline",        "snp_anchors", "snp_policy"};
+        "listen",       "db",         "allow_sim",  "session_ttl",    "token_ttl",
+        "threads",      "issuer",     "broker_key", "collateral_dir", "sync",
+        "log_requests", "admin_keys", "sim_keys",   "limits",         "offline",
+        "snp_anchors",  "snp_policy", "tdx_roots",  "tdx_policy"};
     const json_t *v, *limits;
     const char *key, *sync = NULL;
     json_t *val;

@@ -85,6 +85,46 @@ static void audit_fill(struct tc_audit *a, const struct tc_http_req *req, const 
     a->session = req->session;
 }
 
+/*
+ * Make s valid UTF-8 in place: a byte that does not start or continue a well-formed sequence
+ * (RFC 3629 section 4: no overlongs, no surrogates, at most U+10FFFF) becomes '?'.  Reasons
+ * quote request data (a path with %FF, a name cut by %.32s in the middle of a character), and
+ * a JSON string must be UTF-8: jansson refused the whole error body, which became a bare 500.
+ */
+static void utf8_fix(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+
+    while (*p != '\0') {
+        size_t n = 0, i;
+        uint32_t cp = 0;
+
+        if (p[0] < 0x80) {
+            p++;
+            continue;
+        }
+        if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+            n = 2, cp = p[0] & 0x1F;
+        } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+            n = 3, cp = p[0] & 0x0F;
+        } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+            n = 4, cp = p[0] & 0x07;
+        }
+        for (i = 1; i < n; i++) {
+            if ((p[i] & 0xC0) != 0x80) {
+                break;
+            }
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        if (n == 0 || i < n || (n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+            *p++ = '?';
+            continue;
+        }
+        p += n;
+    }
+}
+
 /* The refusal, its audit record and its log line; extra audit fields via a. */
 static void refuse_a(struct tc_broker *b, const struct tc_http_req *req, const char *event,
                      int status, const char *type, struct tc_http_resp *resp,
@@ -94,6 +134,7 @@ static void refuse_a(struct tc_broker *b, const struct tc_http_req *req, const c
     struct tc_audit a;
 
     vsnprintf(detail, sizeof(detail), fmt, ap);
+    utf8_fix(detail);
     if (extra != NULL) {
         a = *extra;
     } else {
@@ -553,6 +594,9 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
              res.policy_id);
     a.reason = summary;
     s.created = req->now;
+    /* The row lives as long as the cookie, whose nonce it consumes (a row purged earlier would
+     * let the cookie attest again).  The token's own exp bounds the claims' use: checked at
+     * /resource. */
     s.expires = ck.expires;
     s.simulated = out.simulated;
     s.claims = claims_text;
@@ -662,13 +706,23 @@ static void handle_resource_get(struct tc_broker *b, const struct tc_http_req *r
         s.claims != NULL) {
         /* The claims of the token this session was given, from our own store. */
         json_error_t jerr;
+        const json_t *exp;
 
         claims = json_loads(s.claims, 0, &jerr);
+        exp = json_object_get(claims, "exp");
+        a.tee = s.tee;
+        a.simulated = s.simulated;
+        /* The session stands for its token, and Trustee checks the session's token (exp
+         * included) on every resource request: the session cannot outlive the token. */
+        if (!json_is_integer(exp) || json_integer_value(exp) < (json_int_t)req->now) {
+            refuse_ex(b, req, &a, 401, "TokenVerifierError", resp,
+                      "the attestation token of this session expired at %lld: attest again",
+                      (long long)json_integer_value(exp));
+            goto out;
+        }
         pkp = tc_json_pointer(
             claims, "/submods/cpu0/ear.veraison.annotated-evidence/runtime_data_claims/tee-pubkey");
         pk = pkp != NULL ? json_incref((json_t *)pkp) : NULL;
-        a.tee = s.tee;
-        a.simulated = s.simulated;
     } else if (tok != NULL) {
         EVP_PKEY *keys[1] = {b->key};
 
@@ -692,6 +746,16 @@ static void handle_resource_get(struct tc_broker *b, const struct tc_http_req *r
     if (claims == NULL || pk == NULL) {
         refuse_ex(b, req, &a, 401, "TokenVerifierError", resp,
                   "the attestation result carries no tee-pubkey");
+        goto out;
+    }
+    /* Sessions and tokens outlive a restart: one from simulated evidence is honoured only while
+     * the broker accepts the simulated TEE. */
+    if ((a.simulated || json_object_get(claims, "trustchain.simulated") != NULL) &&
+        !b->cfg.allow_sim) {
+        a.simulated = 1;
+        refuse_ex(b, req, &a, 401, "TokenVerifierError", resp,
+                  "the attestation result is from the simulated TEE and this broker was not "
+                  "started with --allow-sim");
         goto out;
     }
     evh = NULL;
@@ -738,7 +802,15 @@ static void handle_resource_get(struct tc_broker *b, const struct tc_http_req *r
     a.outcome = "ok";
     a.status = 200;
     a.reason = why;
-    tc_broker_audit(b, &a);
+    /* Who got which resource is recorded before the secret leaves, or it does not leave. */
+    if ((e = b->store->ops->audit(b->store, &a)) != TC_ERR_OK) {
+        char detail[300];
+
+        snprintf(detail, sizeof(detail), "%s", tc_err_detail());
+        refuse_ex(b, req, &a, 500, "PluginInternalError", resp,
+                  "the release could not be recorded in the audit log (%s); not released", detail);
+        goto out;
+    }
     tc_broker_log(b, req, 200, "resource", a.simulated, "resource=%s %s", path, why);
     resp->status = 200;
     resp->content_type = "application/json";

@@ -31,6 +31,23 @@ tok=$("$TC" kbs admin-token --key "$tmp/es.pem")
 echo "$tok" | cut -d. -f1 | tr '_-' '/+' | base64 -d 2>/dev/null | grep -q '"alg":"ES256"' &&
     ok "admin token: ES256 header" || fail "admin token ES256"
 expect_rc 3 "admin-token with a public key file" "$TC" kbs admin-token --key "$tmp/ed.pub"
+echo "$tok" | cut -d. -f2 | tr '_-' '/+' | { base64 -d 2>/dev/null; true; } |
+    grep -q '"aud":"trustchain-admin"' && ok "admin token: audience trustchain-admin" ||
+    fail "admin token audience"
+j=$("$TC" kbs admin-token --key "$tmp/es.pem" --json)
+echo "$j" | /usr/bin/python3 -c 'import json,sys; assert json.load(sys.stdin)["token"].count(".")==2' &&
+    ok "admin-token --json" || fail "admin-token --json: $j"
+j=$("$TC" kbs keygen --alg ed25519 --out "$tmp/q\"uote.pem" --json)
+echo "$j" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["private"].endswith("q\"uote.pem") and d["public"] is None' &&
+    ok "keygen --json: valid JSON for any file name" || fail "keygen --json: $j"
+j=$("$TC" kbs list-resources --url http://127.0.0.1:1 --admin-key "$tmp/ed.pem" --json 2>/dev/null)
+echo "$j" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["ok"] is False and d["error"]' &&
+    ok "admin command --json: a JSON error too" || fail "admin --json error: $j"
+
+# serve --config=FILE (getopt_long's other spelling) is read, not ignored.
+echo '{"nope":1}' >"$tmp/c2.json"
+expect_rc 3 "serve --config=FILE is read (a malformed one refused)" timeout 10 "$TC" serve \
+    --db "$tmp/x.db" --listen 127.0.0.1:0 --config="$tmp/c2.json"
 
 rd=$(printf '42%.0s' $(seq 64))
 ev=$("$TC" kbs evidence --tee sim --report-data "$rd" --sim-measurement "$(printf 'ab%.0s' $(seq 48))")

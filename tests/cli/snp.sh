@@ -111,6 +111,52 @@ check "--json rejection is JSON" python3 -c '
 import json, sys
 j = json.load(open(sys.argv[1])); assert j["verdict"] == "rejected" and j["failed"] >= 1' "$tmp/out"
 
+# ---- --json on every failure path: one JSON object on stdout, the one line on stderr ----
+# json_err "what" NAME CODE [checks]: stdout is {"error": NAME, "exit_code": CODE, "message": ..}
+json_err() {
+    check "$1" python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["error"] == "TC_ERR_" + sys.argv[2], j
+assert j["exit_code"] == int(sys.argv[3]), j
+assert isinstance(j["message"], str) and j["message"], j
+if "verify" in sys.argv[4]:
+    assert j["verdict"] == "error", j
+if sys.argv[4] == "verify+checks":
+    assert any(c["result"] == "fail" for c in j["checks"]), j' "$tmp/out" "$2" "$3" "${4:-}"
+}
+expect 4 "report show --json, missing file" $TC report show --json "$tmp/nope.bin"
+json_err "report show --json, missing file: JSON error" IO 4
+expect 3 "report show --json, truncated" $TC report show "$tmp/short.bin" --json
+json_err "report show --json, truncated: JSON error" TRUNCATED 3
+expect 3 "report show --json, reserved field set" $TC report show --json "$tmp/rsv.bin"
+json_err "report show --json, reserved: JSON error" RESERVED 3
+expect 2 "report show --json, unknown option" $TC report show --json --yaml "$S/report.bin"
+json_err "report show --json, usage: JSON error" USAGE 2
+expect 2 "report --json without action" $TC report --json
+json_err "report --json without action: JSON error" USAGE 2
+expect 4 "verify --json, missing report" $SV --json --report "$tmp/nope.bin"
+json_err "verify --json, missing report: JSON error" IO 4 verify
+expect 3 "verify --json, truncated report" $SV --report "$tmp/short.bin" --json
+json_err "verify --json, truncated report: JSON error" TRUNCATED 3 verify
+expect 2 "verify --json, bad --at" $TC verify snp --json --report "$S/report.bin" --at yesterday
+json_err "verify --json, bad --at: JSON error" USAGE 2 verify
+expect 2 "verify --json, no --report" $TC verify snp --json
+json_err "verify --json, no --report: JSON error" USAGE 2 verify
+expect 3 "verify --json, certificate that is not one" $SV --json --report "$S/report.bin" --vcek "$S/report.bin"
+json_err "verify --json, bad certificate: JSON error" MALFORMED 3 verify+checks
+expect 4 "verify --json, VCEK only, offline" $SV --json --report "$S/report.bin" --vcek "$S/vcek.der"
+json_err "verify --json, collateral missing: JSON error with the checks so far" OFFLINE 4 verify+checks
+echo '{"measurment": "00"}' >"$tmp/typo.json"
+expect 3 "verify --json, policy with a typo" $SV --json --report "$S/report.bin" --certs "$S/chain.pem" --policy "$tmp/typo.json"
+json_err "verify --json, bad policy: JSON error" JSON 3 verify
+expect 4 "verify --json, missing policy" $SV --json --report "$S/report.bin" --certs "$S/chain.pem" --policy "$tmp/none.json"
+json_err "verify --json, missing policy: JSON error" IO 4 verify
+expect 0 "verify --json, accepted" $SV --json --report "$S/report.bin" --certs "$S/chain.pem"
+check "verify --json, accepted: exit_code 0, no error" python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1])); assert j["verdict"] == "accepted" and j["exit_code"] == 0 and "error" not in j' "$tmp/out"
+
 # ---- policies ----
 echo '{"min_guest_svn": 1, "vmpl": 0, "min_tcb": {"snp": 8}}' >"$tmp/ok.json"
 expect 0 "policy accepted" $SV --report "$S/report.bin" --certs "$S/chain.pem" --policy "$tmp/ok.json"

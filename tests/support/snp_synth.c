@@ -252,14 +252,17 @@ static int add_v3(X509 *x, int nid, const char *value)
     return ok;
 }
 
-static int sign_cert(X509 *x, EVP_PKEY *key, int pkcs1)
+/* RSASSA-PSS with AMD's parameters (SHA-384, MGF1-SHA-384, salt 48) unless a mutation asks for
+ * PKCS#1 v1.5, another hash (md, for the hash and MGF1) or another salt length. */
+static int sign_cert(X509 *x, EVP_PKEY *key, int pkcs1, const EVP_MD *md, int salt)
 {
     EVP_MD_CTX *m = EVP_MD_CTX_new();
     EVP_PKEY_CTX *p = NULL;
-    int ok = m != NULL && EVP_DigestSignInit(m, &p, EVP_sha384(), NULL, key) == 1 &&
+    int ok = m != NULL &&
+             EVP_DigestSignInit(m, &p, md != NULL ? md : EVP_sha384(), NULL, key) == 1 &&
              (pkcs1 || (EVP_PKEY_CTX_set_rsa_padding(p, RSA_PKCS1_PSS_PADDING) == 1 &&
-                        EVP_PKEY_CTX_set_rsa_pss_saltlen(p, 48) == 1 &&
-                        EVP_PKEY_CTX_set_rsa_mgf1_md(p, EVP_sha384()) == 1)) &&
+                        EVP_PKEY_CTX_set_rsa_pss_saltlen(p, salt != 0 ? salt : 48) == 1 &&
+                        EVP_PKEY_CTX_set_rsa_mgf1_md(p, md != NULL ? md : EVP_sha384()) == 1)) &&
              X509_sign_ctx(x, m) > 0;
 
     EVP_MD_CTX_free(m);
@@ -461,9 +464,11 @@ tc_err snp_synth_chain_new(const struct snp_synth_opts *o, struct snp_synth_chai
 
         ok = ok && add_raw_ext(c->vek, "1.3.6.1.4.1.3704.99", v, sizeof(v), 1);
     }
-    ok = ok && sign_cert(c->ark, c->o.ark_signed_by_other ? other : ark_key, 0) &&
-         sign_cert(c->ask, c->o.ask_signed_by_other ? other : ark_key, 0) &&
-         sign_cert(c->vek, c->o.vek_signed_by_other ? other : ask_key, c->o.vek_pkcs1) &&
+    ok = ok && sign_cert(c->ark, c->o.ark_signed_by_other ? other : ark_key, 0, NULL, 0) &&
+         sign_cert(c->ask, c->o.ask_signed_by_other ? other : ark_key, 0,
+                   c->o.ask_pss_sha256 ? EVP_sha256() : NULL, 0) &&
+         sign_cert(c->vek, c->o.vek_signed_by_other ? other : ask_key, c->o.vek_pkcs1, NULL,
+                   c->o.vek_pss_salt) &&
          export_der(c->vek, &c->der[0], &c->der_len[0]) &&
          export_der(c->ask, &c->der[1], &c->der_len[1]) &&
          export_der(c->ark, &c->der[2], &c->der_len[2]);
@@ -644,11 +649,12 @@ tc_err snp_synth_crl(const struct snp_synth_chain *c, int by_ask, const long *se
         X509_REVOKED_free(r);
         ASN1_INTEGER_free(s);
     }
-    ok = ok && X509_CRL_sort(crl) == 1 && EVP_DigestSignInit(m, &p, EVP_sha384(), NULL, key) == 1 &&
-         EVP_PKEY_CTX_set_rsa_padding(p, RSA_PKCS1_PSS_PADDING) == 1 &&
-         EVP_PKEY_CTX_set_rsa_pss_saltlen(p, 48) == 1 &&
-         EVP_PKEY_CTX_set_rsa_mgf1_md(p, EVP_sha384()) == 1 && X509_CRL_sign_ctx(crl, m) > 0 &&
-         (dl = i2d_X509_CRL(crl, &d)) > 0 && (*der = malloc((size_t)dl)) != NULL;
+    ok =
+        ok && X509_CRL_sort(crl) == 1 && EVP_DigestSignInit(m, &p, EVP_sha384(), NULL, key) == 1 &&
+        EVP_PKEY_CTX_set_rsa_padding(p, RSA_PKCS1_PSS_PADDING) == 1 &&
+        EVP_PKEY_CTX_set_rsa_pss_saltlen(p, c->o.crl_pss_salt != 0 ? c->o.crl_pss_salt : 48) == 1 &&
+        EVP_PKEY_CTX_set_rsa_mgf1_md(p, EVP_sha384()) == 1 && X509_CRL_sign_ctx(crl, m) > 0 &&
+        (dl = i2d_X509_CRL(crl, &d)) > 0 && (*der = malloc((size_t)dl)) != NULL;
     if (ok) {
         memcpy(*der, d, (size_t)dl);
         *len = (size_t)dl;

@@ -59,6 +59,9 @@ struct snp_synth_opts {
     int ask_signed_by_other;      /* ASK signed by an unrelated RSA key */
     int ark_signed_by_other;      /* ARK "self-signature" by an unrelated key */
     int vek_pkcs1;                /* VEK signed with RSA PKCS#1 v1.5 instead of PSS */
+    int vek_pss_salt;             /* VEK signed with this PSS salt length (0: AMD's 48) */
+    int ask_pss_sha256;           /* ASK signed with PSS SHA-256 / MGF1-SHA-256 */
+    int crl_pss_salt;             /* CRLs signed with this PSS salt length (0: 48) */
     int vek_p256;                 /* VEK key on P-256 */
     int ask_not_ca;               /* ASK without basicConstraints CA */
     int vek_critical_ext;         /* VEK with an unknown critical extension */

@@ -86,10 +86,42 @@ static void test_appraise(void)
 
     CHECK(pol != NULL && tc_ear_policy_check(pol) == TC_ERR_OK, "default sim policy is valid");
     CHECK(tc_ear_default_policy("nope") == NULL, "no default policy for an unknown TEE");
-    CHECK(tc_ear_tier(0) == TC_EAR_NONE && tc_ear_tier(2) == TC_EAR_AFFIRMING &&
-              tc_ear_tier(33) == TC_EAR_WARNING && tc_ear_tier(96) == TC_EAR_CONTRAINDICATED &&
-              tc_ear_tier(-1) == TC_EAR_CONTRAINDICATED,
-          "ar4si tiers");
+    /* draft-ietf-rats-ar4si 2.3.1 (the ranges as Veraison's EAR library implements them):
+     * none [-1, 1], affirming [2, 31] and [-32, -2], warning [32, 95] and [-96, -33],
+     * contraindicated [96, 127] and [-128, -97]. */
+    {
+        static const struct {
+            int v;
+            enum tc_ear_status t;
+        } tiers[] = {
+            {0, TC_EAR_NONE},
+            {1, TC_EAR_NONE},
+            {-1, TC_EAR_NONE},
+            {2, TC_EAR_AFFIRMING},
+            {31, TC_EAR_AFFIRMING},
+            {-2, TC_EAR_AFFIRMING},
+            {-32, TC_EAR_AFFIRMING},
+            {32, TC_EAR_WARNING},
+            {95, TC_EAR_WARNING},
+            {-33, TC_EAR_WARNING},
+            {-96, TC_EAR_WARNING},
+            {96, TC_EAR_CONTRAINDICATED},
+            {127, TC_EAR_CONTRAINDICATED},
+            {-97, TC_EAR_CONTRAINDICATED},
+            {-128, TC_EAR_CONTRAINDICATED},
+            {99, TC_EAR_CONTRAINDICATED},
+        };
+        size_t i, bad = 0;
+
+        for (i = 0; i < sizeof(tiers) / sizeof(tiers[0]); i++) {
+            if (tc_ear_tier(tiers[i].v) != tiers[i].t) {
+                printf("#   tier of %d: %s, want %s\n", tiers[i].v,
+                       tc_ear_status_name(tc_ear_tier(tiers[i].v)), tc_ear_status_name(tiers[i].t));
+                bad++;
+            }
+        }
+        CHECK(bad == 0, "ar4si tiers, negative code points included");
+    }
     claims = json_pack("{s:s,s:b}", "measurement", "aa", "debug", 0);
     refs = json_pack("{s:[s]}", "measurement", "AA");
 
@@ -249,6 +281,51 @@ static void test_jws(void)
     CHECK_OK(tc_jwt_verify(a, strlen(a), keys, 2, 2001, 5, 1, &out), "JWT: leeway");
     json_decref(out);
     out = NULL;
+    free(a);
+    a = NULL;
+    /* RFC 7519 NumericDates (leeway 5 s): nbf and iat in the future, non-integers, extremes. */
+    {
+        static const struct {
+            const char *claims;
+            long now;
+            tc_err want;
+            const char *what;
+        } dates[] = {
+            {"{\"exp\":2000,\"nbf\":1500}", 1494, TC_ERR_EXPIRED, "nbf beyond the leeway refused"},
+            {"{\"exp\":2000,\"nbf\":1500}", 1495, TC_ERR_OK, "nbf within the leeway accepted"},
+            {"{\"exp\":2000,\"iat\":1500}", 1434, TC_ERR_EXPIRED,
+             "iat more than 60 s (+ leeway) ahead refused"},
+            {"{\"exp\":2000,\"iat\":1500}", 1435, TC_ERR_OK, "iat 60 s (+ leeway) ahead accepted"},
+            {"{\"exp\":2000.5}", 1000, TC_ERR_MALFORMED, "non-integer exp refused"},
+            {"{\"exp\":2000,\"iat\":\"1000\"}", 1000, TC_ERR_MALFORMED, "string iat refused"},
+            {"{\"exp\":9223372036854775807}", 1000, TC_ERR_OK, "exp at INT64_MAX (no overflow)"},
+            {"{\"exp\":-9223372036854775807}", 1000, TC_ERR_EXPIRED,
+             "exp at -INT64_MAX (no overflow)"},
+            {"{\"exp\":2000,\"nbf\":-9223372036854775807}", 1000, TC_ERR_OK, "nbf at -INT64_MAX"},
+        };
+        size_t i;
+
+        for (i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+            json_error_t jerr;
+            json_t *c = json_loads(dates[i].claims, 0, &jerr);
+
+            a = NULL;
+            if (c == NULL || tc_jws_sign(es, NULL, c, &a) != TC_ERR_OK) {
+                CHECK(0, "JWT: %s (signing)", dates[i].what);
+            } else {
+                CHECK_ERR(tc_jwt_verify(a, strlen(a), &es, 1, (time_t)dates[i].now, 5, 1, &out),
+                          dates[i].want, "JWT: %s", dates[i].what);
+                json_decref(out);
+                out = NULL;
+            }
+            free(a);
+            json_decref(c);
+        }
+        a = NULL;
+        if (tc_jws_sign(es, NULL, pl, &a) != TC_ERR_OK) {
+            a = strdup("x");
+        }
+    }
     CHECK_OK(tc_jwt_payload(a, strlen(a), &out), "payload without verification");
     json_decref(out);
     free(a);

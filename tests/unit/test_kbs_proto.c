@@ -6,6 +6,7 @@
  * ECDH-ES Concat KDF and AES key unwrap independently.
  */
 #define _GNU_SOURCE
+#include <math.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -104,15 +105,14 @@ static void test_jcs(void)
     jcs_is("[1,-1,0,9007199254740993]", "[1,-1,0,9007199254740992]",
            "JCS integers (beyond 2^53 become the nearest double)");
     jcs_is("\"a\\u0000b\"", "\"a\\u0000b\"", "JCS embedded NUL");
-    j = json_real(1.0);
+    /* RFC 8785 3.2.2.3: NaN and Infinity have no JSON form.  jansson cannot hold them (so
+     * put_double's refusal is a second line), which is what keeps them out of the binding. */
+    j = json_real(NAN);
+    CHECK(j == NULL && json_real(INFINITY) == NULL && json_real(-INFINITY) == NULL,
+          "NaN and Infinity cannot become JSON values (jansson refuses them)");
     json_decref(j);
-    j = json_pack("{s:f}", "x", 0.0 / 0.0);
-    if (j != NULL) {
-        CHECK_ERR(tc_jcs_dump(j, &out, &n), TC_ERR_UNSUPPORTED, "JCS rejects NaN");
-        json_decref(j);
-    } else {
-        CHECK(1, "JCS rejects NaN (jansson refuses it already)");
-    }
+    (void)out;
+    (void)n;
 }
 
 static json_t *vectors;

@@ -239,7 +239,8 @@ int main(void)
     }
     tc_hex_encode(mrtd, 48, mhex);
     pthread_create(&th, NULL, kernel, NULL);
-    claims = json_pack("{s:I}", "exp", (json_int_t)time(NULL) + 3600);
+    claims = json_pack("{s:I,s:s}", "exp", (json_int_t)time(NULL) + 3600, "aud",
+                       TC_BROKER_ADMIN_AUDIENCE);
     if (tc_jws_sign(adm, NULL, claims, &tok) == TC_ERR_OK) {
         snprintf(admin_tok, sizeof(admin_tok), "%s", tok);
     }

@@ -98,6 +98,21 @@ static void test_verify(void)
           "claims: measurement as hex");
     json_decref(claims);
     claims = NULL;
+    /* The SVN is a u32 (sim.h 0x010): all of it reaches the claims, also above INT32_MAX. */
+    {
+        struct tc_sim_report big = tmpl;
+        json_t *ev2 = NULL;
+
+        big.svn = 0xfffffffeu;
+        CHECK(tc_sim_evidence(key, &big, rd, &ev2) == TC_ERR_OK &&
+                  verify_json(ev2, rd, NULL, 0, &claims) == TC_ERR_OK &&
+                  json_integer_value(json_object_get(claims, "svn")) == 4294967294LL &&
+                  json_integer_value(json_object_get(claims, "version")) == 1,
+              "claims: svn 0xfffffffe as 4294967294");
+        json_decref(ev2);
+        json_decref(claims);
+        claims = NULL;
+    }
 
     memcpy(other_rd, rd, 64);
     other_rd[5] ^= 0x80;

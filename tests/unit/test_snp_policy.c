@@ -286,6 +286,28 @@ static void test_provisional(void)
     if (report(milan, &ro, &r)) {
         expect(&r, "{}", "policy.provisional_firmware", NULL, "current build above committed");
     }
+    /* Permitted provisional firmware: the committed version may lag, never lead. */
+    snp_synth_report_init(milan, &ro);
+    ro.current_minor = 56;
+    ro.current_build = 3;
+    if (report(milan, &ro, &r)) {
+        expect(&r, "{\"permit_provisional_firmware\": true}", NULL, "policy.provisional_firmware",
+               "current 1.56 b3 above committed 1.55 b21 (permitted)");
+        expect(&r, "{}", "policy.provisional_firmware", NULL,
+               "current 1.56 b3 vs committed 1.55 b21 (not permitted)");
+    }
+    snp_synth_report_init(milan, &ro);
+    ro.committed_minor = 56;
+    if (report(milan, &ro, &r)) {
+        expect(&r, "{\"permit_provisional_firmware\": true}", "policy.provisional_firmware", NULL,
+               "committed version 1.56 above current 1.55, even when provisional is permitted");
+    }
+    snp_synth_report_init(milan, &ro);
+    ro.committed_build = 22;
+    if (report(milan, &ro, &r)) {
+        expect(&r, "{\"permit_provisional_firmware\": true}", "policy.provisional_firmware", NULL,
+               "committed build 22 above current 21, even when provisional is permitted");
+    }
     snp_synth_report_init(milan, &ro);
     ro.committed_tcb += 1ull << 56; /* committed above current: never right */
     if (report(milan, &ro, &r)) {
@@ -321,6 +343,11 @@ static void test_invalid(void)
     invalid(&r, "{\"product\": \"Rome\"}", "unknown product");
     invalid(&r, "{\"platform_info\": {\"smt\": true}}", "unknown platform flag");
     invalid(&r, "{\"min_current_mit_vector\": \"0xzz\"}", "bad mask");
+    invalid(&r, "{\"min_current_mit_vector\": \"0x-1\"}", "negative mask (strtoull: all ones)");
+    invalid(&r, "{\"min_launch_mit_vector\": \"0x 3\"}", "mask with a space");
+    invalid(&r, "{\"min_abi\": \"1.-0\"}", "version with a sign");
+    invalid(&r, "{\"min_abi\": \" 1.2\"}", "version with a space");
+    invalid(&r, "{\"min_policy_abi\": \"+1.2\"}", "version with a plus");
     invalid(&r, "{\"chip_id\": \"11\"}", "chip id of 1 byte");
 }
 

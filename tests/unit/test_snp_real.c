@@ -22,7 +22,7 @@ struct row {
     const char *name;
     const char *report; /* relative to testdata/snp */
     const char *vek;    /* NULL: from the report's table or the bundle */
-    const char *certs;  /* a PEM bundle, or NULL */
+    const char *certs;  /* a PEM bundle (or two files, "a,b"), or NULL */
     const char *crl;    /* or NULL */
     const char *at;     /* RFC 3339 */
     const char *policy; /* JSON text, or NULL: no appraisal */
@@ -75,6 +75,22 @@ static const struct row rows[] = {
     {"trustee VLEK: the ASK does not issue VLEKs", "trustee/test-vlek-report.bin",
      "trustee/test-vlek.der", "go-sev-guest/ask_ark_milan.pem", NULL, "2025-06-01", NULL,
      "chain.asvk", TC_ERR_NOT_FOUND},
+    /* trustee's 3-certificate bundles (ASK, ARK, ASVK): each chain picks its own issuer. */
+    {"trustee VLEK v3, ASK+ARK+ASVK bundle at 2025-06", "trustee/test-vlek-report.bin",
+     "trustee/test-vlek.der", "trustee/milan_ask_ark_asvk.pem", NULL, "2025-06-01", NULL, NULL,
+     TC_ERR_OK},
+    {"trustee Milan v2, ASK+ARK+ASVK bundle", "trustee/test-report.bin", "trustee/test-vcek.der",
+     "trustee/milan_ask_ark_asvk.pem", NULL, NOW, NULL, NULL, TC_ERR_OK},
+    {"Turin v5, trustee Turin bundle", "openanolis-trustee/turin-report.bin",
+     "openanolis-trustee/turin-vcek.der", "trustee/turin_ask_ark_asvk.pem", NULL, NOW, NULL, NULL,
+     TC_ERR_OK},
+    /* virtee's single-certificate PEMs (ASK and ARK given apart). */
+    {"virtee Milan v2, ASK and ARK in two files", "virtee-sev/report_milan.bin",
+     "virtee-sev/vcek_milan.der", "virtee-sev/milan_ask.pem,virtee-sev/milan_ark.pem", NULL, NOW,
+     NULL, NULL, TC_ERR_OK},
+    {"virtee Milan v2, Genoa ARK: no ARK-Milan", "virtee-sev/report_milan.bin",
+     "virtee-sev/vcek_milan.der", "virtee-sev/milan_ask.pem,virtee-sev/genoa_ark.pem", NULL, NOW,
+     NULL, "chain.ark", TC_ERR_NOT_FOUND},
     /* openanolis trustee */
     {"openanolis VLEK v2 masked chip ID at 2025-01", "openanolis-trustee/test-vlek-report.bin",
      "openanolis-trustee/test-vlek.der", "go-sev-guest/ask_ark_milan_vlek.pem", NULL, "2025-01-01",
@@ -116,6 +132,15 @@ static const struct row rows[] = {
     {"Azure Milan v3 (v1)", "trustee/azure_extracted/evidence-v1_hcl.bin",
      "trustee/azure_extracted/evidence-v1_vcek.der", "go-sev-guest/ask_ark_milan.pem", NULL, NOW,
      "{}", NULL, TC_ERR_OK},
+    /* The README: all six Azure HCL samples bind their runtime data (REPORT_DATA[0:32]). */
+    {"Azure Milan v3 (v0) HCL", "trustee/azure_extracted/evidence-v0_hcl.bin",
+     "trustee/azure_extracted/evidence-v0_vcek.pem", "go-sev-guest/ask_ark_milan.pem", NULL, NOW,
+     NULL, NULL, TC_ERR_OK},
+    {"Azure Milan v3 (v2) HCL", "trustee/azure_extracted/evidence-v2_hcl.bin",
+     "trustee/azure_extracted/evidence-v2_vcek.der", "go-sev-guest/ask_ark_milan.pem", NULL, NOW,
+     NULL, NULL, TC_ERR_OK},
+    {"Azure HCL Milan v2 (extracted copy)", "trustee/azure_extracted/hcl-report_hcl.bin", NULL,
+     "trustee/vcek.pem", NULL, NOW, NULL, NULL, TC_ERR_OK},
     {"Azure Milan v3 (v2)", "trustee/azure_extracted/evidence-v2_snp_report.bin",
      "trustee/azure_extracted/evidence-v2_vcek.der", "go-sev-guest/ask_ark_milan.pem", NULL, NOW,
      "{}", NULL, TC_ERR_OK},
@@ -233,8 +258,8 @@ static tc_err run(const struct row *r, uint8_t *rep, size_t rlen, const uint8_t 
                   struct tc_verdict *v)
 {
     struct tc_snp_evidence *ev = calloc(1, sizeof(*ev));
-    struct tc_snp_blob b_vek = {vek, vlen}, b_certs = {NULL, 0}, b_crl = {NULL, 0};
-    uint8_t *certs = NULL, *crl = NULL;
+    struct tc_snp_blob b_vek = {vek, vlen}, b_certs[2] = {{NULL, 0}, {NULL, 0}}, b_crl = {NULL, 0};
+    uint8_t *certs = NULL, *certs2 = NULL, *crl = NULL;
     struct tc_snp_verify_opts o;
     json_t *pol = NULL;
     tc_err e;
@@ -255,13 +280,20 @@ static tc_err run(const struct row *r, uint8_t *rep, size_t rlen, const uint8_t 
         o.vek = &b_vek;
     }
     if (r->certs != NULL) {
-        if (!load(r->certs, &certs, &b_certs.len)) {
+        char first[256];
+        const char *comma = strchr(r->certs, ',');
+
+        snprintf(first, sizeof(first), "%.*s",
+                 comma != NULL ? (int)(comma - r->certs) : (int)strlen(r->certs), r->certs);
+        if (!load(first, &certs, &b_certs[0].len) ||
+            (comma != NULL && !load(comma + 1, &certs2, &b_certs[1].len))) {
             e = TC_ERR_IO;
             goto out;
         }
-        b_certs.data = certs;
-        o.certs = &b_certs;
-        o.n_certs = 1;
+        b_certs[0].data = certs;
+        b_certs[1].data = certs2;
+        o.certs = b_certs;
+        o.n_certs = comma != NULL ? 2 : 1;
     }
     if (r->crl != NULL) {
         if (!load(r->crl, &crl, &b_crl.len)) {
@@ -285,6 +317,7 @@ static tc_err run(const struct row *r, uint8_t *rep, size_t rlen, const uint8_t 
 out:
     json_decref(pol);
     free(certs);
+    free(certs2);
     free(crl);
     free(ev);
     return e;
@@ -652,6 +685,23 @@ static void test_kds_paths_and_cache(void)
     free(rep);
     free(vek);
     free(chain);
+    rep = NULL;
+    /* openpcc's Genoa test asks the KDS for ".../vcek/v1/Genoa/c70912d8...45c6?blSPL=10&
+     * teeSPL=0&snpSPL=23&ucodeSPL=84" (README; the hwID abbreviated there). */
+    if (load("openpcc/azure_snp_report.bin", &rep, &rlen) &&
+        tc_snp_report_parse(rep, rlen, &r) == TC_ERR_OK) {
+        static const char tail[] = "45c6?blSPL=10&teeSPL=0&snpSPL=23&ucodeSPL=84";
+        size_t pl = 0;
+
+        CHECK(r.product == TC_SNP_PRODUCT_GENOA &&
+                  tc_snp_kds_vcek_path(r.product, r.chip_id, &r.reported_tcb, p, sizeof(p)) ==
+                      TC_ERR_OK &&
+                  (pl = strlen(p)) == strlen("vcek/v1/Genoa/") + 128 + strlen(tail) - 4 &&
+                  strncmp(p, "vcek/v1/Genoa/c70912d8", 22) == 0 &&
+                  strcmp(p + pl - strlen(tail), tail) == 0,
+              "openpcc Genoa report: the KDS VCEK URL of its test");
+    }
+    free(rep);
     rep = NULL;
     if (load("openanolis-trustee/turin-report.bin", &rep, &rlen) &&
         tc_snp_report_parse(rep, rlen, &r) == TC_ERR_OK) {

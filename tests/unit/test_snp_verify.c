@@ -528,6 +528,27 @@ static void test_chain_mutations(void)
     memset(&o, 0, sizeof(o));
     o.vek_pkcs1 = 1;
     mutated(&o, "chain.vcek.signature", TC_ERR_CHAIN, "VCEK signed with PKCS#1 v1.5");
+    /* RSASSA-PSS with other parameters than AMD's (SHA-384, MGF1-SHA-384, salt 48): OpenSSL
+     * alone verifies these happily, the KDS specification does not allow them. */
+    memset(&o, 0, sizeof(o));
+    o.vek_pss_salt = 32;
+    mutated(&o, "chain.vcek.signature", TC_ERR_CHAIN, "VCEK signed with PSS salt 32");
+    memset(&o, 0, sizeof(o));
+    o.ask_pss_sha256 = 1;
+    mutated(&o, "chain.ask.signature", TC_ERR_CHAIN, "ASK signed with PSS SHA-256");
+    /* Validity windows include both ends (RFC 5280 4.1.2.5). */
+    memset(&o, 0, sizeof(o));
+    o.vek_not_after = SNP_SYNTH_NOW;
+    mutated(&o, NULL, TC_ERR_OK, "VCEK notAfter == --at: still valid");
+    memset(&o, 0, sizeof(o));
+    o.vek_not_after = SNP_SYNTH_NOW - 1;
+    mutated(&o, "chain.vcek.validity", TC_ERR_EXPIRED, "VCEK notAfter one second before --at");
+    memset(&o, 0, sizeof(o));
+    o.vek_not_before = SNP_SYNTH_NOW;
+    mutated(&o, NULL, TC_ERR_OK, "VCEK notBefore == --at: valid");
+    memset(&o, 0, sizeof(o));
+    o.vek_not_before = SNP_SYNTH_NOW + 1;
+    mutated(&o, "chain.vcek.validity", TC_ERR_EXPIRED, "VCEK notBefore one second after --at");
     memset(&o, 0, sizeof(o));
     o.vek_p256 = 1;
     mutated(&o, "signature", TC_ERR_CHAIN, "VCEK key on P-256");
@@ -564,6 +585,28 @@ static void test_chain_mutations(void)
     o.product = TC_SNP_PRODUCT_TURIN;
     o.omit_spl = 9;
     mutated(&o, "tcb.fmc", TC_ERR_TCB, "Turin VCEK without fmcSPL");
+}
+
+/* A v2 report (no CPUID) with a VCEK whose productName says Genoa, issued by SEV-Milan: the
+ * issuer is there, for another product: a rejection, not missing collateral (exit 4). */
+static void test_v2_wrong_product_issuer(void)
+{
+    struct snp_synth_opts so = {.product_name = "Genoa-B1"};
+    struct setup s;
+    struct snp_synth_report ro;
+    uint8_t raw[TC_SNP_REPORT_SIZE];
+
+    if (!setup_init(&s, &so)) {
+        CHECK(0, "setup");
+        return;
+    }
+    snp_synth_report_init(s.c, &ro);
+    ro.version = 2;
+    if (sign(&s, &ro, raw)) {
+        expect_fail(raw, &s.o, "chain.ask.product", TC_ERR_MISMATCH,
+                    "v2, VCEK productName Genoa under SEV-Milan");
+    }
+    setup_free(&s);
 }
 
 /* A VLEK whose issuer is the ASK (and the ASK is present): rejected, not looked up. */
@@ -726,6 +769,35 @@ static void test_crls(void)
             blobs[0] = blobs[1];
             o.n_crls = 1;
             expect_fail(raw, &o, "crl", TC_ERR_REVOKED, "no CRL from the ARK");
+        }
+    }
+    /* A CRL signed by the ARK with PSS salt 32 (AMD signs with 48). */
+    {
+        struct snp_synth_opts so = {.crl_pss_salt = 32};
+        struct setup s2;
+
+        if (setup_init(&s2, &so)) {
+            struct tc_snp_verify_opts o2 = s2.o;
+            struct tc_snp_blob b;
+
+            free(crl2); /* the ASK's CRL above */
+            crl2 = NULL;
+            snp_synth_report_init(s2.c, &ro);
+            if (sign(&s2, &ro, raw) && snp_synth_crl(s2.c, 0, &other, 1, T(2025), T(2026), &crl2,
+                                                     &crl2_len) == TC_ERR_OK) {
+                b = (struct tc_snp_blob){crl2, crl2_len};
+                o2.crls = &b;
+                o2.n_crls = 1;
+                expect_fail(raw, &o2, "crl.ark.signature", TC_ERR_REVOKED,
+                            "CRL signed with PSS salt 32");
+                free(crl2);
+                crl2 = NULL;
+            }
+            setup_free(&s2);
+        }
+        snp_synth_report_init(s.c, &ro);
+        if (!sign(&s, &ro, raw)) {
+            CHECK(0, "re-sign");
         }
     }
     /* A CRL that is not a CRL. */
@@ -966,6 +1038,7 @@ int main(int argc, char **argv)
     test_signer_and_product();
     test_chain_mutations();
     test_wrong_role_issuer();
+    test_v2_wrong_product_issuer();
     test_tcb_and_chip_id();
     test_crls();
     test_threads();

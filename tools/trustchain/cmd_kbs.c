@@ -40,7 +40,8 @@ static void help(void)
            "  keygen --alg ed25519|es256 --out PRIV.pem [--pub PUB.pem]\n"
            "                         make an admin key pair (es256 also makes sim keys)\n"
            "  admin-token --key PRIV.pem [--ttl SEC] [--sub NAME]\n"
-           "                         print an admin token (JWT, EdDSA or ES256, default 1 hour)\n"
+           "                         print an admin token (JWT, EdDSA or ES256, default 1 hour,\n"
+           "                         audience \"" TC_BROKER_ADMIN_AUDIENCE "\")\n"
            "  set-resource --url URL REPO/TYPE/TAG (--file FILE | --value STRING)\n"
            "  delete-resource --url URL REPO/TYPE/TAG\n"
            "  list-resources --url URL\n"
@@ -335,14 +336,35 @@ static int guest_opts(const char *cmd, const struct args *a, struct tc_kbs_clien
     return 0;
 }
 
-static void print_b64_json(const char *k, const uint8_t *p, size_t n, int last)
+/* Print a JSON object on one line (takes the reference; a NULL prints {}). */
+static void print_json(json_t *j)
 {
-    char *s = NULL;
+    char *s = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 
-    if (tc_b64_encode(p, n, 0, &s) == TC_ERR_OK) {
-        printf("\"%s\":\"%s\"%s", k, s, last ? "" : ",");
+    printf("%s\n", s != NULL ? s : "{}");
+    free(s);
+    json_decref(j);
+}
+
+/* The same for an object holding a secret: its text and its string values are wiped. */
+static void print_json_secret(json_t *j)
+{
+    char *s = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+    const char *k;
+    json_t *v;
+
+    printf("%s\n", s != NULL ? s : "{}");
+    fflush(stdout);
+    if (s != NULL) {
         tc_free_secret(s, strlen(s));
     }
+    json_object_foreach(j, k, v)
+    {
+        if (json_is_string(v)) {
+            tc_wipe((void *)json_string_value(v), json_string_length(v));
+        }
+    }
+    json_decref(j);
 }
 
 static int do_get(const char *cmd, const struct args *a, int want_resource)
@@ -374,16 +396,8 @@ static int do_get(const char *cmd, const struct args *a, int want_resource)
     EVP_PKEY_free(o.guest.sim_key);
     if (e != TC_ERR_OK) {
         if (a->json) {
-            json_t *j = json_pack("{s:b,s:s,s:i,s:s}", "ok", 0, "error", tc_err_name(e),
-                                  "http_status", r.http_status, "detail", tc_err_detail());
-
-            if (j != NULL) {
-                char *s = json_dumps(j, JSON_COMPACT);
-
-                printf("%s\n", s != NULL ? s : "{}");
-                free(s);
-                json_decref(j);
-            }
+            print_json(json_pack("{s:b,s:s,s:i,s:s}", "ok", 0, "error", tc_err_name(e),
+                                 "http_status", r.http_status, "detail", tc_err_detail()));
         }
         rc = cli_fail(e);
         tc_kbs_client_result_free(&r);
@@ -391,7 +405,7 @@ static int do_get(const char *cmd, const struct args *a, int want_resource)
     }
     if (!want_resource) {
         if (a->json) {
-            printf("{\"ok\":true,\"token\":\"%s\"}\n", r.token);
+            print_json(json_pack("{s:b,s:s?}", "ok", 1, "token", r.token));
         } else {
             printf("%s\n", r.token);
         }
@@ -405,11 +419,18 @@ static int do_get(const char *cmd, const struct args *a, int want_resource)
         }
     }
     if (a->json) {
-        printf("{\"ok\":true,\"resource\":\"%s\",\"bytes\":%zu,", path, r.secret_len);
-        if (a->out == NULL) {
-            print_b64_json("secret_b64", r.secret, r.secret_len, 0);
+        char *b64 = NULL;
+
+        if (a->out == NULL && (e = tc_b64_encode(r.secret, r.secret_len, 0, &b64)) != TC_ERR_OK) {
+            tc_kbs_client_result_free(&r);
+            return cli_fail(e);
         }
-        printf("\"token\":\"%s\"}\n", r.token);
+        /* The secret (base64) is in this JSON text and in jansson's copy: both are wiped. */
+        print_json_secret(json_pack("{s:b,s:s,s:I,s:s?,s:s?}", "ok", 1, "resource", path, "bytes",
+                                    (json_int_t)r.secret_len, "secret_b64", b64, "token", r.token));
+        if (b64 != NULL) {
+            tc_free_secret(b64, strlen(b64));
+        }
     } else if (a->out == NULL) {
         fwrite(r.secret, 1, r.secret_len, stdout);
         fflush(stdout);
@@ -489,8 +510,8 @@ static int do_keygen(const char *cmd, const struct args *a)
         rc = write_pem(a->pub, k, 0);
     }
     if (rc == 0 && a->json) {
-        printf("{\"private\":\"%s\",\"public\":%s%s%s,\"alg\":\"%s\"}\n", a->out,
-               a->pub ? "\"" : "", a->pub ? a->pub : "null", a->pub ? "\"" : "", tc_jws_alg(k));
+        print_json(
+            json_pack("{s:s,s:s?,s:s}", "private", a->out, "public", a->pub, "alg", tc_jws_alg(k)));
     }
     EVP_PKEY_free(k);
     return rc;
@@ -533,8 +554,8 @@ static tc_err mint(const char *keypath, long ttl, const char *sub, char **jwt)
     if ((e = load_private(keypath, &k)) != TC_ERR_OK) {
         return e;
     }
-    claims = json_pack("{s:I,s:I,s:s}", "iat", (json_int_t)now, "exp", (json_int_t)(now + ttl),
-                       "sub", sub != NULL ? sub : "admin");
+    claims = json_pack("{s:I,s:I,s:s,s:s}", "iat", (json_int_t)now, "exp", (json_int_t)(now + ttl),
+                       "sub", sub != NULL ? sub : "admin", "aud", TC_BROKER_ADMIN_AUDIENCE);
     e = claims != NULL ? tc_jws_sign(k, NULL, claims, jwt) : tc_fail(TC_ERR_NOMEM, "token");
     json_decref(claims);
     EVP_PKEY_free(k);
@@ -552,8 +573,12 @@ static int do_admin_token(const char *cmd, const struct args *a)
     if ((e = mint(a->key, a->ttl, a->sub, &jwt)) != TC_ERR_OK) {
         return cli_fail(e);
     }
-    printf(a->json ? "{\"token\":\"%s\"}\n" : "%s\n", jwt);
-    free(jwt);
+    if (a->json) {
+        print_json_secret(json_pack("{s:s}", "token", jwt));
+    } else {
+        printf("%s\n", jwt);
+    }
+    tc_free_secret(jwt, strlen(jwt));
     return EXIT_OK;
 }
 
@@ -587,20 +612,31 @@ static int admin_call(const char *cmd, const struct args *a, const char *method,
     }
     snprintf(url, sizeof(url), "%s/kbs/v0/%s", a->url, rel);
     e = tc_kbs_http(url, token, method, body, len, a->timeout, &status, &resp, NULL);
-    free(jwt);
+    if (jwt != NULL) {
+        tc_free_secret(jwt, strlen(jwt));
+    }
     if (e != TC_ERR_OK) {
+        if (a->json) {
+            print_json(json_pack("{s:b,s:s,s:s}", "ok", 0, "error", tc_err_name(e), "detail",
+                                 tc_err_detail()));
+        }
         return cli_fail(e);
     }
     if (status != 200) {
         j = json_loads(resp, 0, &jerr);
-        rc = cli_fail(tc_fail(status == 401   ? TC_ERR_AUTH
-                              : status == 404 ? TC_ERR_NOT_FOUND
-                              : status >= 500 ? TC_ERR_IO
-                                              : TC_ERR_MALFORMED,
-                              "%s: HTTP %ld: %s", cmd, status,
-                              json_string_value(json_object_get(j, "detail")) != NULL
-                                  ? json_string_value(json_object_get(j, "detail"))
-                                  : resp));
+        e = tc_fail(status == 401   ? TC_ERR_AUTH
+                    : status == 404 ? TC_ERR_NOT_FOUND
+                    : status >= 500 ? TC_ERR_IO
+                                    : TC_ERR_MALFORMED,
+                    "%s: HTTP %ld: %s", cmd, status,
+                    json_string_value(json_object_get(j, "detail")) != NULL
+                        ? json_string_value(json_object_get(j, "detail"))
+                        : resp);
+        if (a->json) {
+            print_json(json_pack("{s:b,s:s,s:i,s:s}", "ok", 0, "error", tc_err_name(e),
+                                 "http_status", (int)status, "detail", tc_err_detail()));
+        }
+        rc = cli_fail(e);
         json_decref(j);
         free(resp);
         return rc;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `trustchain report show FILE [--json]`: an AMD SEV-SNP attestation report, every field. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,9 +19,62 @@ static void usage(FILE *f)
             "(extended report), or an Azure HCL report (\"HCLA\" header). '-' reads stdin.\n"
             "Nothing is verified here: see '%s verify snp'.\n\n"
             "Options:\n"
-            "  --json   the claims as JSON\n\n"
-            "Exit codes: 0 parsed, 2 usage, 3 malformed report, 4 I/O.\n",
+            "  --json   the claims as JSON; on any failure a JSON object\n"
+            "           {\"error\": NAME, \"exit_code\": N, \"message\": TEXT} instead\n\n"
+            "Exit codes: 0 parsed, 2 usage, 3 malformed report, 4 I/O, 70 internal.\n",
             PROG, PROG);
+}
+
+/*
+ * A refusal: the one line on stderr and, with --json, {"error": NAME, "exit_code": N,
+ * "message": LINE} on stdout, so a machine reading stdout always gets JSON.
+ */
+static int fail(int json, tc_err e, const char *fmt, ...) TC_PRINTF(3, 4);
+
+static int fail(int json, tc_err e, const char *fmt, ...)
+{
+    char ctx[512], buf[768], line[1300];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(ctx, sizeof(ctx), fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof(line), "%s%s%s", ctx, ctx[0] ? ": " : "",
+             tc_err_str(e, buf, sizeof(buf)));
+    fprintf(stderr, "%s: %s\n", PROG, line);
+    if (json) {
+        json_t *j = json_pack("{s:s,s:i,s:s}", "error", tc_err_name(e), "exit_code",
+                              tc_err_exit_code(e), "message", line);
+        char *s = j != NULL ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+
+        printf("%s\n", s != NULL ? s : "{\"error\": \"NOMEM\"}");
+        free(s);
+        json_decref(j);
+    }
+    return tc_err_exit_code(e);
+}
+
+/* A usage error: cli_usage's line, and the same as JSON with --json. */
+static int usage_fail(int json, const char *fmt, ...) TC_PRINTF(2, 3);
+
+static int usage_fail(int json, const char *fmt, ...)
+{
+    char why[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    if (json) {
+        json_t *j = json_pack("{s:s,s:i,s:s}", "error", tc_err_name(TC_ERR_USAGE), "exit_code",
+                              EXIT_USAGE, "message", why);
+        char *s = j != NULL ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+
+        printf("%s\n", s != NULL ? s : "{\"error\": \"USAGE\"}");
+        free(s);
+        json_decref(j);
+    }
+    return cli_usage("report", "%s", why);
 }
 
 /* Flattened "key.sub   value" lines, in the JSON's order. */
@@ -68,9 +122,13 @@ int cmd_report(int argc, char **argv)
         usage(stdout);
         return EXIT_OK;
     }
+    /* --json anywhere: even a usage error is answered in JSON on stdout. */
+    for (i = 1; i < argc; i++) {
+        json = json || strcmp(argv[i], "--json") == 0;
+    }
     if (argc < 2 || strcmp(argv[1], "show") != 0) {
-        return cli_usage("report", argc < 2 ? "missing action (show)" : "unknown action '%s'",
-                         argc < 2 ? "" : argv[1]);
+        return usage_fail(json, argc < 2 ? "missing action (show)%s" : "unknown action '%s'",
+                          argc < 2 ? "" : argv[1]);
     }
     for (i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0) {
@@ -79,39 +137,39 @@ int cmd_report(int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return cli_usage("report", "unknown option '%s'", argv[i]);
+            return usage_fail(json, "unknown option '%s'", argv[i]);
         } else if (file == NULL) {
             file = argv[i];
         } else {
-            return cli_usage("report", "more than one FILE");
+            return usage_fail(json, "more than one FILE");
         }
     }
     if (file == NULL) {
-        return cli_usage("report", "missing FILE");
+        return usage_fail(json, "missing FILE");
     }
     e = tc_file_read(file, REPORT_FILE_MAX, &data, &len);
     if (e != TC_ERR_OK) {
-        rc = cli_fail_ctx(e, "report show");
+        rc = fail(json, e, "report show");
         goto out;
     }
     ev = calloc(1, sizeof(*ev));
     if (ev == NULL) {
-        rc = cli_fail(tc_fail(TC_ERR_NOMEM, "evidence"));
+        rc = fail(json, tc_fail(TC_ERR_NOMEM, "evidence"), "report show");
         goto out;
     }
     e = tc_snp_evidence_parse(data, len, ev);
     if (e != TC_ERR_OK) {
-        rc = cli_fail_ctx(e, "report show: %s", file);
+        rc = fail(json, e, "report show: %s", file);
         goto out;
     }
     j = tc_snp_evidence_json(ev);
     if (j == NULL) {
-        rc = cli_fail(tc_fail(TC_ERR_NOMEM, "JSON"));
+        rc = fail(json, tc_fail(TC_ERR_NOMEM, "JSON"), "report show");
         goto out;
     }
     if (json) {
         if (json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-            rc = cli_fail(tc_fail(TC_ERR_IO, "stdout"));
+            rc = fail(json, tc_fail(TC_ERR_IO, "stdout"), "report show");
             goto out;
         }
         printf("\n");

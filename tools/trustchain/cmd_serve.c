@@ -36,7 +36,8 @@ static void help(void)
         "  --port-file FILE       write the bound port to FILE once listening\n"
         "  --config FILE          JSON configuration (keys in the README); flags override it\n"
         "  --allow-sim            accept the simulated TEE (development only; every result\n"
-        "                         and log line is then marked as simulated)\n"
+        "                         and log line is then marked as simulated); without it,\n"
+        "                         simulated sessions and tokens from earlier runs are refused\n"
         "  --admin-key FILE       admin public key, PEM, Ed25519 or P-256 (repeatable);\n"
         "                         without one the admin API is disabled\n"
         "  --sim-key FILE         accept sim evidence only from this key (PEM public key,\n"
@@ -56,8 +57,9 @@ static void help(void)
         "                         verify tdx' policy keys)\n"
         "  --tdx-root FILE        trust this TDX root CA certificate besides Intel's pinned\n"
         "                         root (private or test chains only; repeatable)\n"
-        "  --session-ttl SEC      session lifetime (default 300)\n"
-        "  --token-ttl SEC        attestation token lifetime (default 300)\n"
+        "  --session-ttl SEC      session lifetime (default 300); an attested session ends\n"
+        "                         with its token if that comes first\n"
+        "  --token-ttl SEC        attestation token (EAR) lifetime (default 300)\n"
         "  --threads N            HTTP worker threads (default: CPUs)\n"
         "  --max-sessions N       live sessions cap (default 100000)\n"
         "  --max-connections N    concurrent connections cap (default 1024)\n"
@@ -168,9 +170,13 @@ int cmd_serve(int argc, char **argv)
 
     tc_broker_config_defaults(&cfg);
     /* The configuration file first, so flags override it. */
-    for (i = 1; i < argc - 1; i++) {
-        if (strcmp(argv[i], "--config") == 0) {
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
             config = argv[i + 1];
+        } else if (strncmp(argv[i], "--config=", 9) == 0) {
+            config = argv[i] + 9; /* getopt_long's other spelling */
+        } else if (strcmp(argv[i], "--") == 0) {
+            break;
         }
     }
     if (config != NULL && (e = tc_broker_config_load(config, &cfg)) != TC_ERR_OK) {
@@ -342,8 +348,13 @@ int cmd_serve(int argc, char **argv)
                 PROG);
     }
     if (json) {
-        printf("{\"listen\":\"%s\",\"port\":%u,\"db\":\"%s\",\"allow_sim\":%s}\n", cfg.listen,
-               (unsigned)port, cfg.db_path, cfg.allow_sim ? "true" : "false");
+        json_t *j = json_pack("{s:s,s:i,s:s,s:b}", "listen", cfg.listen, "port", (int)port, "db",
+                              cfg.db_path, "allow_sim", cfg.allow_sim);
+        char *txt = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+
+        printf("%s\n", txt != NULL ? txt : "{}");
+        free(txt);
+        json_decref(j);
     } else {
         printf("%s serve: listening on port %u (%s), store %s\n", PROG, (unsigned)port, cfg.listen,
                cfg.db_path);

@@ -4,6 +4,7 @@
  * Exit 0 only if every check passed; 1 rejected; 2 usage; 3 malformed input; 4 I/O.
  */
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,10 +44,72 @@ static void usage(FILE *f)
             "  --no-cache           neither read nor write a cache\n"
             "  --kds-url URL        KDS base URL (default %s)\n"
             "  --trust-ark FILE     also trust this root (testing only: NOT an AMD key)\n"
-            "  --json               the verdict, every check and the claims as JSON\n\n"
+            "  --json               the verdict, every check and the claims as JSON (on a\n"
+            "                       failure: \"verdict\": \"error\" with \"error\", \"exit_code\"\n"
+            "                       and \"message\")\n\n"
             "Exit codes: 0 verified (and accepted by the policy), 1 rejected, 2 usage,\n"
             "3 malformed input, 4 I/O (a file, or collateral not available), 70 internal.\n",
             PROG, TC_SNP_KDS_URL);
+}
+
+/*
+ * With --json, stdout always carries one JSON object: the verdict (accepted / rejected), or on a
+ * failure {"verdict": "error", "error": NAME, "exit_code": N, "message": LINE} (keeping the
+ * checks made so far when verification had started: base).
+ */
+static void json_error(json_t *base, tc_err e, int code, const char *line)
+{
+    json_t *j = base != NULL ? base : json_object();
+    char *s = NULL;
+
+    if (j != NULL && json_object_set_new(j, "verdict", json_string("error")) == 0 &&
+        json_object_set_new(j, "error", json_string(tc_err_name(e))) == 0 &&
+        json_object_set_new(j, "exit_code", json_integer(code)) == 0 &&
+        json_object_set_new(j, "message", json_string(line)) == 0) {
+        s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    }
+    printf("%s\n", s != NULL ? s : "{\"verdict\": \"error\", \"error\": \"NOMEM\"}");
+    free(s);
+    if (base == NULL) {
+        json_decref(j);
+    }
+}
+
+/* A refusal: one line on stderr ("trustchain: verify snp...: why"), and JSON with --json. */
+static int fail(int json, json_t *base, tc_err e, const char *fmt, ...) TC_PRINTF(4, 5);
+
+static int fail(int json, json_t *base, tc_err e, const char *fmt, ...)
+{
+    char ctx[512], buf[768], line[1300];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(ctx, sizeof(ctx), fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof(line), "%s: %s", ctx, tc_err_str(e, buf, sizeof(buf)));
+    fprintf(stderr, "%s: %s\n", PROG, line);
+    if (json) {
+        json_error(base, e, tc_err_exit_code(e), line);
+    }
+    return tc_err_exit_code(e);
+}
+
+/* A usage error: cli_usage's line on stderr, and the JSON error with --json. */
+static int usage_fail(int json, const char *fmt, ...) TC_PRINTF(2, 3);
+
+static int usage_fail(int json, const char *fmt, ...)
+{
+    char why[512], line[600];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    if (json) {
+        snprintf(line, sizeof(line), CMD ": %s", why);
+        json_error(NULL, TC_ERR_USAGE, EXIT_USAGE, line);
+    }
+    return cli_usage(CMD, "%s", why);
 }
 
 struct files {
@@ -138,6 +201,10 @@ int cmd_verify_snp(int argc, char **argv)
 
     tc_verdict_init(&v);
     memset(&o, 0, sizeof(o));
+    /* --json anywhere: even a usage error is answered in JSON on stdout. */
+    for (i = 1; i < (size_t)argc; i++) {
+        json = json || strcmp(argv[i], "--json") == 0;
+    }
     for (i = 1; i < (size_t)argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < (size_t)argc ? argv[i + 1] : NULL;
@@ -152,25 +219,25 @@ int cmd_verify_snp(int argc, char **argv)
             return EXIT_OK;
         }
         if (takes && val == NULL) {
-            return cli_usage(CMD, "%s needs a value", a);
+            return usage_fail(json, "%s needs a value", a);
         }
         if (strcmp(a, "--report") == 0) {
             report = val;
         } else if (strcmp(a, "--vcek") == 0 || strcmp(a, "--vlek") == 0) {
             if (vek_file != NULL) {
-                return cli_usage(CMD, "give one --vcek or --vlek (more go in --certs)");
+                return usage_fail(json, "give one --vcek or --vlek (more go in --certs)");
             }
             vek_file = val;
         } else if (strcmp(a, "--certs") == 0) {
             if (n_cert_paths == MAX_FILES) {
-                return cli_usage(CMD, "too many --certs");
+                return usage_fail(json, "too many --certs");
             }
             cert_paths[n_cert_paths++] = val;
         } else if (strcmp(a, "--crl") == 0) {
             if (strcmp(val, "kds") == 0) {
                 fetch_crl = 1;
             } else if (n_crl_paths == MAX_FILES) {
-                return cli_usage(CMD, "too many --crl");
+                return usage_fail(json, "too many --crl");
             } else {
                 crl_paths[n_crl_paths++] = val;
             }
@@ -184,7 +251,7 @@ int cmd_verify_snp(int argc, char **argv)
             kds_url = val;
         } else if (strcmp(a, "--trust-ark") == 0) {
             if (n_anchor_files == sizeof(anchor_files) / sizeof(anchor_files[0])) {
-                return cli_usage(CMD, "too many --trust-ark");
+                return usage_fail(json, "too many --trust-ark");
             }
             anchor_files[n_anchor_files++] = val;
         } else if (strcmp(a, "--offline") == 0) {
@@ -194,18 +261,18 @@ int cmd_verify_snp(int argc, char **argv)
         } else if (strcmp(a, "--json") == 0) {
             json = 1;
         } else {
-            return cli_usage(CMD, "unknown argument '%s'", a);
+            return usage_fail(json, "unknown argument '%s'", a);
         }
         if (takes) {
             i++;
         }
     }
     if (report == NULL) {
-        return cli_usage(CMD, "missing --report FILE");
+        return usage_fail(json, "missing --report FILE");
     }
     if (at_s != NULL) {
         if (tc_time_parse(at_s, &o.at) != TC_ERR_OK) {
-            return cli_usage(CMD, "%s", tc_err_detail());
+            return usage_fail(json, "%s", tc_err_detail());
         }
     } else {
         o.at = time(NULL); /* the CLI is where "now" is read; the library takes it as input */
@@ -214,17 +281,17 @@ int cmd_verify_snp(int argc, char **argv)
     /* Inputs. */
     e = tc_file_read(report, FILE_MAX, &rdata, &rlen);
     if (e != TC_ERR_OK) {
-        rc = cli_fail_ctx(e, CMD);
+        rc = fail(json, NULL, e, CMD);
         goto out;
     }
     ev = calloc(1, sizeof(*ev));
     if (ev == NULL) {
-        rc = cli_fail(tc_fail(TC_ERR_NOMEM, "evidence"));
+        rc = fail(json, NULL, tc_fail(TC_ERR_NOMEM, "evidence"), CMD);
         goto out;
     }
     e = tc_snp_evidence_parse(rdata, rlen, ev);
     if (e != TC_ERR_OK) {
-        rc = cli_fail_ctx(e, CMD ": %s", report);
+        rc = fail(json, NULL, e, CMD ": %s", report);
         goto out;
     }
     if (policy_file != NULL) {
@@ -232,21 +299,22 @@ int cmd_verify_snp(int argc, char **argv)
 
         policy = json_load_file(policy_file, JSON_REJECT_DUPLICATES, &jerr);
         if (policy == NULL) {
-            rc = cli_fail_ctx(tc_fail(jerr.line < 0 ? TC_ERR_IO : TC_ERR_JSON, "%s:%d: %s",
-                                      policy_file, jerr.line, jerr.text),
-                              CMD);
+            rc = fail(json, NULL,
+                      tc_fail(jerr.line < 0 ? TC_ERR_IO : TC_ERR_JSON, "%s:%d: %s", policy_file,
+                              jerr.line, jerr.text),
+                      CMD);
             goto out;
         }
         e = tc_snp_policy_validate(policy);
         if (e != TC_ERR_OK) {
-            rc = cli_fail_ctx(e, CMD ": %s", policy_file);
+            rc = fail(json, NULL, e, CMD ": %s", policy_file);
             goto out;
         }
     }
     if (vek_file != NULL) {
         e = files_add(&files, vek_file, (uint8_t **)&vek.data, &vek.len);
         if (e != TC_ERR_OK) {
-            rc = cli_fail_ctx(e, CMD);
+            rc = fail(json, NULL, e, CMD);
             goto out;
         }
         o.vek = &vek;
@@ -302,14 +370,14 @@ int cmd_verify_snp(int argc, char **argv)
             }
         }
         if (e != TC_ERR_OK) {
-            rc = cli_fail_ctx(e, CMD);
+            rc = fail(json, NULL, e, CMD);
             goto out;
         }
     }
     for (i = 0; i < n_crl_paths; i++) {
         e = files_add(&files, crl_paths[i], (uint8_t **)&crls[n_crls].data, &crls[n_crls].len);
         if (e != TC_ERR_OK) {
-            rc = cli_fail_ctx(e, CMD);
+            rc = fail(json, NULL, e, CMD);
             goto out;
         }
         n_crls++;
@@ -323,7 +391,7 @@ int cmd_verify_snp(int argc, char **argv)
             e = tc_snp_anchor_from_cert(d, l, &anchors[i]);
         }
         if (e != TC_ERR_OK) {
-            rc = cli_fail_ctx(e, CMD ": --trust-ark %s", anchor_files[i]);
+            rc = fail(json, NULL, e, CMD ": --trust-ark %s", anchor_files[i]);
             goto out;
         }
     }
@@ -367,7 +435,7 @@ int cmd_verify_snp(int argc, char **argv)
         snprintf(keep, sizeof(keep), "%s", tc_err_detail());
         pe = tc_snp_appraise(&ev->report, policy, &v);
         if (pe != TC_ERR_OK && tc_err_class(pe) != TC_CLASS_REJECTED) {
-            rc = cli_fail_ctx(pe, CMD ": %s", policy_file);
+            rc = fail(json, NULL, pe, CMD ": %s", policy_file);
             goto out;
         }
         if (e == TC_ERR_OK) {
@@ -380,13 +448,15 @@ int cmd_verify_snp(int argc, char **argv)
         json_t *claims = tc_snp_report_json(&ev->report);
 
         out = tc_verdict_json(&v);
-        if (out == NULL || claims == NULL || json_object_set_new(out, "claims", claims) != 0) {
+        if (out == NULL || claims == NULL) {
             json_decref(claims);
-            rc = cli_fail(tc_fail(TC_ERR_NOMEM, "JSON"));
+            rc = fail(json, NULL, tc_fail(TC_ERR_NOMEM, "JSON"), CMD);
             goto out;
         }
-        json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        printf("\n");
+        if (json_object_set_new(out, "claims", claims) != 0) { /* claims released */
+            rc = fail(json, NULL, tc_fail(TC_ERR_NOMEM, "JSON"), CMD);
+            goto out;
+        }
     } else {
         for (i = 0; i < v.n; i++) {
             static const char *st[] = {"pass", "FAIL", "skip", "info"};
@@ -400,20 +470,33 @@ int cmd_verify_snp(int argc, char **argv)
             printf("\n");
         }
     }
-    if (e == TC_ERR_OK) {
-        char buf[256];
-
-        if (!json) {
-            printf("%s\n", tc_verdict_summary(&v, buf, sizeof(buf)));
-        }
-        rc = EXIT_OK;
-    } else if (tc_err_class(e) == TC_CLASS_REJECTED) {
+    if (e == TC_ERR_OK || tc_err_class(e) == TC_CLASS_REJECTED) {
         char buf[700];
 
-        fprintf(stderr, "%s: %s\n", PROG, tc_verdict_summary(&v, buf, sizeof(buf)));
-        rc = tc_err_exit_code(e);
+        rc = e == TC_ERR_OK ? EXIT_OK : tc_err_exit_code(e);
+        if (json) {
+            char *s = json_object_set_new(out, "exit_code", json_integer(rc)) == 0
+                          ? json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+                          : NULL;
+
+            if (s == NULL) {
+                rc = fail(json, NULL, tc_fail(TC_ERR_NOMEM, "JSON"), CMD);
+                goto out;
+            }
+            printf("%s\n", s);
+            free(s);
+        }
+        if (e == TC_ERR_OK) {
+            if (!json) {
+                printf("%s\n", tc_verdict_summary(&v, buf, sizeof(buf)));
+            }
+        } else {
+            fprintf(stderr, "%s: %s\n", PROG, tc_verdict_summary(&v, buf, sizeof(buf)));
+        }
     } else {
-        rc = cli_fail_ctx(e, CMD);
+        /* An input that could not be used (malformed, I/O, missing collateral): the checks
+         * made so far stay in the JSON, the verdict says error. */
+        rc = fail(json, out, e, CMD);
     }
 out:
     json_decref(out);

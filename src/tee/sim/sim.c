@@ -311,7 +311,7 @@ tc_err tc_sim_verify(const json_t *evidence, const uint8_t expected_rd[64],
     }
     ADD(v, "report_data", TC_CHECK_PASS, TC_ERR_OK, want, got,
         "SHA-384 of the canonical runtime data");
-    c = json_pack("{s:b,s:i,s:b,s:i}", "simulated", 1, "version", (json_int_t)r.version, "debug",
+    c = json_pack("{s:b,s:I,s:b,s:I}", "simulated", 1, "version", (json_int_t)r.version, "debug",
                   (r.flags & TC_SIM_FLAG_DEBUG) != 0, "svn", (json_int_t)r.svn);
     if (c == NULL || hex_claim(c, "measurement", r.measurement, 48) != TC_ERR_OK ||
         hex_claim(c, "host_data", r.host_data, 32) != TC_ERR_OK ||

@@ -137,7 +137,7 @@ tc_err snp_vek_ext_parse(X509 *x, struct snp_vek_ext *e)
         char oid[80];
         const char *sub;
         unsigned bit;
-        long val;
+        long val = 0;
         tc_err err;
 
         if (OBJ_obj2txt(oid, sizeof(oid), X509_EXTENSION_get_object(ext), 1) <= 0 ||
@@ -160,8 +160,10 @@ tc_err snp_vek_ext_parse(X509 *x, struct snp_vek_ext *e)
             if (err == TC_ERR_OK && val > 255) {
                 err = tc_fail(TC_ERR_MALFORMED, "SPL %d: %ld exceeds 255", k, val);
             }
-            e->has_spl[k] = 1;
-            e->spl[k] = (uint8_t)val;
+            if (err == TC_ERR_OK) {
+                e->has_spl[k] = 1;
+                e->spl[k] = (uint8_t)val;
+            }
         } else if (strcmp(sub, "4") == 0) {
             const uint8_t *h;
             size_t hl;

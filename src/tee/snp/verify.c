@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <openssl/err.h>
+#include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
 #include "core/ossl.h"
@@ -411,13 +412,17 @@ static const char *role_key(enum snp_role r)
     return "cert";
 }
 
-/* notBefore <= at <= notAfter (X509_cmp_time: -1 means the time is at or before at). */
+/*
+ * notBefore <= at <= notAfter, both ends inclusive (RFC 5280 4.1.2.5).  X509_cmp_time(t, &x)
+ * is -1 when t <= x: so notBefore is compared with at, and notAfter with at - 1 (notAfter <=
+ * at - 1 means notAfter < at: expired; at == notAfter is still valid).
+ */
 static void check_validity(struct run *run, const struct snp_cert *c, time_t at)
 {
     char name[48], nb[32], na[32], win[80], now[32];
-    time_t t = at;
+    time_t t = at, t1 = at - 1;
     int b = X509_cmp_time(X509_get0_notBefore(c->x), &t);
-    int a = X509_cmp_time(X509_get0_notAfter(c->x), &t);
+    int a = X509_cmp_time(X509_get0_notAfter(c->x), &t1);
 
     snprintf(name, sizeof(name), "chain.%s.validity", role_key(c->role));
     snprintf(win, sizeof(win), "%s..%s", fmt_time(X509_get0_notBefore(c->x), nb, sizeof(nb)),
@@ -433,6 +438,61 @@ static void check_validity(struct run *run, const struct snp_cert *c, time_t at)
     } else {
         check(run, name, TC_CHECK_PASS, TC_ERR_OK, win, now, "%s valid at the given time", c->cn);
     }
+}
+
+/*
+ * The RSASSA-PSS parameters AMD signs with (KDS spec #57230, "VCEK Certificate" / "CRL"; the
+ * ARK, ASK and ASVK certificates and the CRLs all carry them): hash SHA-384, MGF1 with SHA-384,
+ * salt length 48, trailer field 1 (RFC 4055 section 3.1 RSASSA-PSS-params).  Absent fields mean
+ * RFC 4055's defaults (SHA-1, MGF1-SHA-1, salt 20), which are not AMD's.  why gets the reason.
+ */
+static int pss_params_ok(const X509_ALGOR *alg, char *why, size_t len)
+{
+    const ASN1_OBJECT *obj = NULL;
+    const void *pval = NULL;
+    int ptype = 0, ok = 0;
+    RSA_PSS_PARAMS *pss = NULL;
+    X509_ALGOR *mgf_md = NULL;
+
+    X509_ALGOR_get0(&obj, &ptype, &pval, alg);
+    if (OBJ_obj2nid(obj) != NID_rsassaPss) {
+        snprintf(why, len, "not RSASSA-PSS");
+        goto out;
+    }
+    if (ptype != V_ASN1_SEQUENCE ||
+        (pss = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(RSA_PSS_PARAMS), alg->parameter)) == NULL) {
+        snprintf(why, len, "RSASSA-PSS parameters absent or malformed");
+        goto out;
+    }
+    if (pss->hashAlgorithm == NULL || OBJ_obj2nid(pss->hashAlgorithm->algorithm) != NID_sha384) {
+        snprintf(why, len, "RSASSA-PSS hash is not SHA-384");
+        goto out;
+    }
+    if (pss->maskGenAlgorithm == NULL ||
+        OBJ_obj2nid(pss->maskGenAlgorithm->algorithm) != NID_mgf1 ||
+        pss->maskGenAlgorithm->parameter == NULL ||
+        pss->maskGenAlgorithm->parameter->type != V_ASN1_SEQUENCE ||
+        (mgf_md = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(X509_ALGOR),
+                                            pss->maskGenAlgorithm->parameter)) == NULL ||
+        OBJ_obj2nid(mgf_md->algorithm) != NID_sha384) {
+        snprintf(why, len, "RSASSA-PSS mask generation is not MGF1 with SHA-384");
+        goto out;
+    }
+    if (pss->saltLength == NULL || ASN1_INTEGER_get(pss->saltLength) != 48) {
+        snprintf(why, len, "RSASSA-PSS salt length is %ld, not 48",
+                 pss->saltLength == NULL ? 20L : ASN1_INTEGER_get(pss->saltLength));
+        goto out;
+    }
+    if (pss->trailerField != NULL && ASN1_INTEGER_get(pss->trailerField) != 1) {
+        snprintf(why, len, "RSASSA-PSS trailer field is not 1");
+        goto out;
+    }
+    ok = 1;
+out:
+    X509_ALGOR_free(mgf_md);
+    RSA_PSS_PARAMS_free(pss);
+    ERR_clear_error();
+    return ok;
 }
 
 /* issuer signed child: names chain, RSASSA-PSS, signature verifies (cached when it did). */
@@ -460,6 +520,19 @@ static int sig_ok(struct run *run, struct tc_snp_cache *cache, const struct snp_
                   child->cn);
         }
         return 0;
+    }
+    {
+        const X509_ALGOR *alg = NULL;
+        char why[96];
+
+        X509_get0_signature(NULL, &alg, child->x);
+        if (!pss_params_ok(alg, why, sizeof(why))) {
+            if (!quiet) {
+                check(run, name, TC_CHECK_FAIL, TC_ERR_CHAIN,
+                      "RSASSA-PSS SHA-384 MGF1-SHA-384 salt 48", NULL, "%s: %s", child->cn, why);
+            }
+            return 0;
+        }
     }
     if (cache_sig_known(cache, child, issuer)) {
         ok = 1;
@@ -667,15 +740,29 @@ static const struct snp_cert *by_subject(const struct pool *p, const struct snp_
     return NULL;
 }
 
-/* An issuer present but in the wrong role (a VLEK under an ASK, ...) is a rejection. */
+/*
+ * An issuer present but in the wrong role (a VLEK under an ASK, ...) or for another product (a
+ * "Genoa" VCEK issued by SEV-Milan) is a rejection, not missing collateral.
+ */
 static int wrong_issuer(struct run *run, const struct pool *p, const struct snp_cert *child,
-                        enum snp_role want)
+                        enum snp_role want, enum tc_snp_product product)
 {
     const struct snp_cert *w = by_subject(p, child);
     char name[48];
 
-    if (w == NULL || w->role == want) {
+    if (w == NULL) {
         return 0;
+    }
+    if (w->role == want) {
+        if (w->product == product) {
+            return 0;
+        }
+        snprintf(name, sizeof(name), "chain.%s.product", role_key(want));
+        check(run, name, TC_CHECK_FAIL, TC_ERR_MISMATCH, tc_snp_product_name(product),
+              tc_snp_product_name(w->product), "%s (%s) is issued by %s, a %s %s",
+              snp_role_name(child->role), child->cn, w->cn, tc_snp_product_name(w->product),
+              snp_role_name(w->role));
+        return 1;
     }
     snprintf(name, sizeof(name), "chain.%s.role", role_key(want));
     check(run, name, TC_CHECK_FAIL, TC_ERR_CHAIN, snp_role_name(want), snp_role_name(w->role),
@@ -853,7 +940,16 @@ static void check_crl(struct run *run, X509_CRL *crl, const struct snp_cert *iss
     time_t t = at;
     int ok;
 
+    const X509_ALGOR *alg = NULL;
+    char why[96];
+
     snprintf(name, sizeof(name), "crl.%s.signature", role_key(issuer->role));
+    X509_CRL_get0_signature(crl, NULL, &alg);
+    if (!pss_params_ok(alg, why, sizeof(why))) {
+        check(run, name, TC_CHECK_FAIL, TC_ERR_REVOKED, "RSASSA-PSS SHA-384 MGF1-SHA-384 salt 48",
+              NULL, "CRL by %s: %s", issuer->cn, why);
+        return;
+    }
     ok = X509_CRL_verify(crl, issuer->pub) == 1;
     ERR_clear_error();
     check(run, name, ok ? TC_CHECK_PASS : TC_CHECK_FAIL, TC_ERR_REVOKED, NULL, NULL,
@@ -1127,7 +1223,7 @@ tc_err tc_snp_verify(struct tc_snp_report *r, const struct tc_snp_verify_opts *o
 
     /* The chain: VEK <- ASK/ASVK <- ARK (self-signed, pinned). */
     ask = pick_issuer(&run, &pool, o, vek, ask_role, product);
-    if (ask == NULL && wrong_issuer(&run, &pool, vek, ask_role)) {
+    if (ask == NULL && wrong_issuer(&run, &pool, vek, ask_role, product)) {
         goto out;
     }
     if (ask == NULL) {
@@ -1145,7 +1241,7 @@ tc_err tc_snp_verify(struct tc_snp_report *r, const struct tc_snp_verify_opts *o
         }
     }
     ark = pick_issuer(&run, &pool, o, ask, SNP_ROLE_ARK, product);
-    if (ark == NULL && wrong_issuer(&run, &pool, ask, SNP_ROLE_ARK)) {
+    if (ark == NULL && wrong_issuer(&run, &pool, ask, SNP_ROLE_ARK, product)) {
         goto out;
     }
     if (ark == NULL) {
