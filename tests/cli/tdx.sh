@@ -32,6 +32,25 @@ expect_rc 4 "quote show on a missing file" $TC quote show "$work/none"
 head -c 100 /dev/urandom >"$work/garbage"
 one_line_stderr "quote show on garbage: malformed, one line" 3 $TC quote show "$work/garbage"
 
+# --json on every path: a refusal (usage included) is one JSON object on stdout whose exit_code
+# is the exit status, and one line on stderr
+json_refusal() { # what, expected rc, cmd...
+    local what=$1 want=$2 rc n got; shift 2
+    "$@" >"$work/out" 2>"$work/err"; rc=$?
+    n=$(wc -l <"$work/err")
+    got=$(json 'd["exit_code"], "error" in d, "message" in d' <"$work/out" 2>/dev/null)
+    if [ "$rc" = "$want" ] && [ "$n" = 1 ] && [ "$got" = "$want True True" ]; then ok "$what"; else fail "$what (exit $rc, $n stderr lines, JSON: $got)"; fi
+}
+json_refusal "verify tdx --json: usage error as JSON" 2 $TC verify tdx --json --bogus
+json_refusal "verify tdx --json: missing quote file as JSON" 4 $TC verify tdx --json --quote "$work/none"
+json_refusal "verify tdx --json: garbage quote as JSON" 3 $TC verify tdx --json --quote "$work/garbage" --offline
+check "  ... with \"verdict\": \"error\"" test "$(json 'd["verdict"]' <"$work/out")" = "error"
+json_refusal "quote show --json: usage error as JSON" 2 $TC quote show --json
+json_refusal "quote show --json: garbage as JSON" 3 $TC quote show --json "$work/garbage"
+json_refusal "eventlog replay --json: garbage as JSON" 3 $TC eventlog replay --json "$work/garbage"
+json_refusal "eventlog replay --json: bad --kind as JSON" 2 $TC eventlog replay --json --kind x "$work/garbage"
+json_refusal "measure tdx --json: not a TDVF image, as JSON" 3 $TC measure tdx --json --firmware "$work/garbage"
+
 # ---- synthetic evidence (test keys; trusted only with --trust-root) ----
 if "$TC_BUILD/tests/test_tdx_fixtures" --write "$work"; then
     at=2025-06-15T00:00:00Z
@@ -54,7 +73,9 @@ if "$TC_BUILD/tests/test_tdx_fixtures" --write "$work"; then
     echo '{"allow_debug":true}' >"$work/p_debug.json"
     expect_rc 0 "debug TD allowed explicitly" $V --quote "$work/quote_debug.dat" --collateral "$work/collateral.json" --trust-root "$work/root.pem" --policy "$work/p_debug.json"
     out=$($V --quote "$work/quote.dat" --collateral "$work/collateral.json" --trust-root "$work/root.pem" --json)
-    check "--json: verdict, TCB status, extra root marked" test "$(echo "$out" | json 'd["verdict"], d["tdx"]["tcb_status"], d["tdx"]["root"]')" = "accepted UpToDate extra trusted root (test)"
+    check "--json: verdict, TCB status, extra root marked, exit code" test "$(echo "$out" | json 'd["verdict"], d["tdx"]["tcb_status"], d["tdx"]["root"], d["exit_code"]')" = "accepted UpToDate extra trusted root (test) 0"
+    out=$($V --quote "$work/bad_quote_sig.dat" --collateral "$work/collateral.json" --trust-root "$work/root.pem" --json 2>/dev/null)
+    check "--json: a rejection carries exit_code 1" test "$(echo "$out" | json 'd["verdict"], d["exit_code"]')" = "rejected 1"
     expect_rc 1 "after the synthetic collateral expired" $TC verify tdx --at 2025-12-01 --quote "$work/quote.dat" --collateral "$work/collateral.json" --trust-root "$work/root.pem"
 
     # ---- PCS fetch from a loopback server, cache, --offline ----
@@ -150,7 +171,7 @@ fi
 # ---- measure tdx on small synthetic TDVF images (the fuzz seeds): both orders, against the
 # independent Python computation; a TempMem of 2^62 bytes is refused, not hashed for ever ----
 if $TC measure tdx --help >/dev/null 2>&1; then
-    for f in fuzz/corpus/tdvf/*; do
+    for f in fuzz/corpus/tdvf/ovmf_like fuzz/corpus/tdvf/payload_aug; do
         for order in per-page two-pass; do
             check "measure tdx ($order) $(basename "$f") = independent Python" test "$($TC measure tdx --firmware "$f" --order "$order")" = "$(python3 tests/support/tdx_mrtd.py "$f" "$order")"
         done

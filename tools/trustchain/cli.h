@@ -26,21 +26,30 @@ int cli_fail_ctx(tc_err e, const char *fmt, ...) TC_PRINTF(2, 3);
 /* Print "trustchain <cmd>: <why>" and a hint to --help on stderr; return EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) TC_PRINTF(2, 3);
 
+/*
+ * cli_json.c, for subcommands with --json: cli_fail_ctx / cli_usage, plus with json one JSON
+ * object on stdout {"error", "exit_code", "message"} ("verdict": "error" first if verdict).
+ * fmt may be "" (no context).  cli_has_json: --json among argv[1..] (before "--").
+ */
+int cli_json_fail(int json, int verdict, tc_err e, const char *fmt, ...) TC_PRINTF(4, 5);
+int cli_json_usage(int json, int verdict, const char *cmd, const char *fmt, ...) TC_PRINTF(4, 5);
+int cli_has_json(int argc, char **argv);
+
 /* One subcommand: argv[0] is the subcommand name. */
 typedef int (*cli_fn)(int argc, char **argv);
 
 /* The subcommands (one file each). */
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
-int cmd_measure(int argc, char **argv);      /* cmd_measure.c: SEV/SEV-ES/SNP */
-int cmd_measure_tdx(int argc, char **argv);  /* cmd_measure_tdx.c: `measure tdx` (MRTD) */
-int cmd_report(int argc, char **argv);       /* cmd_report.c: `report show` (SNP) */
-int cmd_quote(int argc, char **argv);        /* cmd_quote.c: `quote show` (TDX) */
-int cmd_verify(int argc, char **argv);       /* cmd_verify.c: dispatches snp|tdx */
-int cmd_verify_snp(int argc, char **argv);   /* cmd_verify_snp.c */
-int cmd_verify_tdx(int argc, char **argv);   /* cmd_verify_tdx.c */
-int cmd_eventlog(int argc, char **argv);     /* cmd_eventlog.c: `eventlog replay` */
-int cmd_serve(int argc, char **argv);        /* cmd_serve.c: the key broker */
-int cmd_kbs(int argc, char **argv);          /* cmd_kbs.c: KBS client (guest side) */
+int cmd_measure(int argc, char **argv);     /* cmd_measure.c: SEV/SEV-ES/SNP */
+int cmd_measure_tdx(int argc, char **argv); /* cmd_measure_tdx.c: `measure tdx` (MRTD) */
+int cmd_report(int argc, char **argv);      /* cmd_report.c: `report show` (SNP) */
+int cmd_quote(int argc, char **argv);       /* cmd_quote.c: `quote show` (TDX) */
+int cmd_verify(int argc, char **argv);      /* cmd_verify.c: dispatches snp|tdx */
+int cmd_verify_snp(int argc, char **argv);  /* cmd_verify_snp.c */
+int cmd_verify_tdx(int argc, char **argv);  /* cmd_verify_tdx.c */
+int cmd_eventlog(int argc, char **argv);    /* cmd_eventlog.c: `eventlog replay` */
+int cmd_serve(int argc, char **argv);       /* cmd_serve.c: the key broker */
+int cmd_kbs(int argc, char **argv);         /* cmd_kbs.c: KBS client (guest side) */
 
 #endif

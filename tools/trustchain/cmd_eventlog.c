@@ -23,7 +23,8 @@ static void usage(FILE *f)
             "                 log area length (LAML) bounds the log, and the log is a CC log\n"
             "  --kind K       cc or tpm (default: cc with --ccel or a SHA-384-only log, else tpm)\n"
             "  --quote QUOTE  compare the replayed RTMRs with a TDX quote's (exit 1 on mismatch)\n"
-            "  --json         print JSON (events, digests, descriptions, values)\n"
+            "  --json         print JSON (events, digests, descriptions, values); on any\n"
+            "                 failure {\"error\", \"exit_code\", \"message\"} instead\n"
             "  -h, --help     show this help\n\n"
             "Exit codes: 0 ok, 1 RTMR mismatch with --quote, 2 usage, 3 malformed, 4 I/O.\n",
             PROG);
@@ -46,13 +47,13 @@ static int replay(const char *path, const char *ccel_path, const char *kind_s,
 
     memset(&log, 0, sizeof(log));
     if ((e = tc_file_read(path, TC_EVLOG_MAX, &log_data, &log_len)) != TC_ERR_OK) {
-        return cli_fail_ctx(e, "%s", path);
+        return cli_json_fail(as_json, 0, e, "%s", path);
     }
     use_len = log_len;
     if (ccel_path != NULL) {
         if ((e = tc_file_read(ccel_path, 4096, &ccel_data, &ccel_len)) != TC_ERR_OK ||
             (e = tc_ccel_parse(ccel_data, ccel_len, &ccel)) != TC_ERR_OK) {
-            rc = cli_fail_ctx(e, "--ccel %s", ccel_path);
+            rc = cli_json_fail(as_json, 0, e, "--ccel %s", ccel_path);
             goto out;
         }
         if (ccel.laml < use_len) {
@@ -62,12 +63,12 @@ static int replay(const char *path, const char *ccel_path, const char *kind_s,
     if (quote_path != NULL) {
         if ((e = tc_file_read(quote_path, TC_TDX_QUOTE_MAX, &qdata, &qlen)) != TC_ERR_OK ||
             (e = tc_tdx_quote_parse(qdata, qlen, &q)) != TC_ERR_OK) {
-            rc = cli_fail_ctx(e, "--quote %s", quote_path);
+            rc = cli_json_fail(as_json, 0, e, "--quote %s", quote_path);
             goto out;
         }
     }
     if ((e = tc_evlog_parse(log_data, use_len, &log)) != TC_ERR_OK) {
-        rc = cli_fail_ctx(e, "%s", path);
+        rc = cli_json_fail(as_json, 0, e, "%s", path);
         goto out;
     }
     if (kind_s != NULL) {
@@ -79,16 +80,17 @@ static int replay(const char *path, const char *ccel_path, const char *kind_s,
                    : TC_EVLOG_TPM;
     }
     if (quote_path != NULL && kind != TC_EVLOG_CC) {
-        rc = cli_usage("eventlog replay", "--quote compares RTMRs: it needs a CC log");
+        rc = cli_json_usage(as_json, 0, "eventlog replay",
+                            "--quote compares RTMRs: it needs a CC log");
         goto out;
     }
     rp = calloc(1, sizeof(*rp));
     if (rp == NULL) {
-        rc = cli_fail(tc_fail(TC_ERR_NOMEM, "replay"));
+        rc = cli_json_fail(as_json, 0, tc_fail(TC_ERR_NOMEM, "replay"), "eventlog replay");
         goto out;
     }
     if ((e = tc_evlog_replay(&log, kind, rp)) != TC_ERR_OK) {
-        rc = cli_fail_ctx(e, "%s", path);
+        rc = cli_json_fail(as_json, 0, e, "%s", path);
         goto out;
     }
     if (quote_path != NULL) {
@@ -99,7 +101,7 @@ static int replay(const char *path, const char *ccel_path, const char *kind_s,
     if (as_json) {
         j = tc_evlog_json(&log, rp);
         if (j == NULL) {
-            rc = cli_fail(tc_fail(TC_ERR_NOMEM, "JSON"));
+            rc = cli_json_fail(as_json, 0, tc_fail(TC_ERR_NOMEM, "JSON"), "eventlog replay");
             goto out;
         }
         if (ccel_path != NULL) {
@@ -193,14 +195,15 @@ int cmd_eventlog(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *ccel = NULL, *kind = NULL, *quote = NULL;
-    int as_json = 0, c;
+    int as_json = cli_has_json(argc, argv), c;
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     if (strcmp(argv[1], "replay") != 0) {
-        return cli_usage("eventlog", "unknown action '%s' (expected 'replay')", argv[1]);
+        return cli_json_usage(as_json, 0, "eventlog", "unknown action '%s' (expected 'replay')",
+                              argv[1]);
     }
     argc--;
     argv++;
@@ -214,7 +217,7 @@ int cmd_eventlog(int argc, char **argv)
         case O_KIND:
             kind = optarg;
             if (strcmp(kind, "cc") != 0 && strcmp(kind, "tpm") != 0) {
-                return cli_usage("eventlog replay", "--kind must be cc or tpm");
+                return cli_json_usage(as_json, 0, "eventlog replay", "--kind must be cc or tpm");
             }
             break;
         case O_QUOTE:
@@ -227,12 +230,12 @@ int cmd_eventlog(int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         default:
-            return cli_usage("eventlog replay", "unknown option or missing value: '%s'",
-                             argv[optind - 1]);
+            return cli_json_usage(as_json, 0, "eventlog replay",
+                                  "unknown option or missing value: '%s'", argv[optind - 1]);
         }
     }
     if (optind + 1 != argc) {
-        return cli_usage("eventlog replay", "expected exactly one FILE");
+        return cli_json_usage(as_json, 0, "eventlog replay", "expected exactly one FILE");
     }
     return replay(argv[optind], ccel, kind, quote, as_json);
 }

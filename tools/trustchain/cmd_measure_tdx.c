@@ -26,7 +26,8 @@ static void usage(FILE *f)
             "                             (some QEMU/KVM trees, e.g. Ubuntu's TDX 8.2.2)\n"
             "                   both      print both\n"
             "  --metadata       list the TDVF metadata sections\n"
-            "  --json           print JSON\n"
+            "  --json           print JSON; on any failure {\"error\", \"exit_code\",\n"
+            "                   \"message\"} instead\n"
             "  -h, --help       show this help\n\n"
             "Exit codes: 0 ok, 2 usage, 3 malformed firmware, 4 I/O.\n",
             PROG);
@@ -44,7 +45,7 @@ int cmd_measure_tdx(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *fw_path = NULL, *order = "per-page";
-    int meta = 0, as_json = 0, c, rc = EXIT_OK, do_pp, do_tp;
+    int meta = 0, as_json = cli_has_json(argc, argv), c, rc = EXIT_OK, do_pp, do_tp;
     uint8_t *fw = NULL, pp[48], tp[48];
     char hex[97];
     size_t len = 0, i;
@@ -72,28 +73,29 @@ int cmd_measure_tdx(int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         default:
-            return cli_usage("measure tdx", "unknown option or missing value: '%s'",
-                             argv[optind - 1]);
+            return cli_json_usage(as_json, 0, "measure tdx",
+                                  "unknown option or missing value: '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc) {
-        return cli_usage("measure tdx", "unexpected argument '%s'", argv[optind]);
+        return cli_json_usage(as_json, 0, "measure tdx", "unexpected argument '%s'", argv[optind]);
     }
     if (fw_path == NULL) {
-        return cli_usage("measure tdx", "--firmware FILE is required");
+        return cli_json_usage(as_json, 0, "measure tdx", "--firmware FILE is required");
     }
     do_pp = strcmp(order, "per-page") == 0 || strcmp(order, "both") == 0;
     do_tp = strcmp(order, "two-pass") == 0 || strcmp(order, "both") == 0;
     if (!do_pp && !do_tp) {
-        return cli_usage("measure tdx", "--order must be per-page, two-pass or both");
+        return cli_json_usage(as_json, 0, "measure tdx",
+                              "--order must be per-page, two-pass or both");
     }
     if ((e = tc_file_read(fw_path, FW_MAX, &fw, &len)) != TC_ERR_OK) {
-        return cli_fail_ctx(e, "%s", fw_path);
+        return cli_json_fail(as_json, 0, e, "%s", fw_path);
     }
     if ((e = tc_tdvf_metadata_parse(fw, len, &m)) != TC_ERR_OK ||
         (do_pp && (e = tc_tdx_mrtd(fw, len, TC_TDX_MRTD_PER_PAGE, pp)) != TC_ERR_OK) ||
         (do_tp && (e = tc_tdx_mrtd(fw, len, TC_TDX_MRTD_TWO_PASS, tp)) != TC_ERR_OK)) {
-        rc = cli_fail_ctx(e, "%s", fw_path);
+        rc = cli_json_fail(as_json, 0, e, "%s", fw_path);
         goto out;
     }
     if (as_json) {
@@ -102,7 +104,7 @@ int cmd_measure_tdx(int argc, char **argv)
         j = json_object();
         if (j == NULL || secs == NULL) {
             json_decref(secs);
-            rc = cli_fail(tc_fail(TC_ERR_NOMEM, "JSON"));
+            rc = cli_json_fail(as_json, 0, tc_fail(TC_ERR_NOMEM, "JSON"), "measure tdx");
             goto out;
         }
         json_object_set_new(j, "firmware", json_string(fw_path));

@@ -15,7 +15,8 @@ static void usage(FILE *f)
             "TDREPORT_STRUCT, without verifying it (see '%s verify tdx').  For a TDREPORT the\n"
             "internal hashes (TEE_TCB_INFO_HASH, TEE_INFO_HASH) are checked.\n\n"
             "Options:\n"
-            "  --json      print JSON (hex strings) instead of text\n"
+            "  --json      print JSON (hex strings) instead of text; on any failure a JSON\n"
+            "              object {\"error\", \"exit_code\", \"message\"} instead\n"
             "  -h, --help  show this help\n\n"
             "Exit codes: 0 ok, 1 TDREPORT hash mismatch, 2 usage, 3 malformed, 4 I/O.\n",
             PROG, PROG);
@@ -53,7 +54,7 @@ static int show(const char *path, int as_json)
     tc_err e;
 
     if ((e = tc_file_read(path, TC_TDX_QUOTE_MAX, &data, &len)) != TC_ERR_OK) {
-        return cli_fail_ctx(e, "%s", path);
+        return cli_json_fail(as_json, 0, e, "%s", path);
     }
     if (len == TC_TDX_TDREPORT_SIZE && data[0] == 0x81) {
         struct tc_tdx_tdreport r;
@@ -61,13 +62,13 @@ static int show(const char *path, int as_json)
         char buf[512];
 
         if ((e = tc_tdx_tdreport_parse(data, len, &r)) != TC_ERR_OK) {
-            rc = cli_fail_ctx(e, "%s", path);
+            rc = cli_json_fail(as_json, 0, e, "%s", path);
             goto out;
         }
         tc_verdict_init(&v);
         if ((e = tc_tdx_tdreport_check(&r, &v)) != TC_ERR_OK) {
             tc_verdict_free(&v);
-            rc = cli_fail(e);
+            rc = cli_json_fail(as_json, 0, e, "quote show");
             goto out;
         }
         j = tc_tdx_tdreport_json(&r);
@@ -81,7 +82,7 @@ static int show(const char *path, int as_json)
         }
         tc_verdict_free(&v);
         if (j == NULL) {
-            rc = cli_fail(tc_fail(TC_ERR_NOMEM, "JSON"));
+            rc = cli_json_fail(as_json, 0, tc_fail(TC_ERR_NOMEM, "JSON"), "quote show");
             goto out;
         }
         if (as_json) {
@@ -98,12 +99,12 @@ static int show(const char *path, int as_json)
         struct tc_tdx_quote q;
 
         if ((e = tc_tdx_quote_parse(data, len, &q)) != TC_ERR_OK) {
-            rc = cli_fail_ctx(e, "%s", path);
+            rc = cli_json_fail(as_json, 0, e, "%s", path);
             goto out;
         }
         j = tc_tdx_quote_json(&q);
         if (j == NULL) {
-            rc = cli_fail(tc_fail(TC_ERR_NOMEM, "JSON"));
+            rc = cli_json_fail(as_json, 0, tc_fail(TC_ERR_NOMEM, "JSON"), "quote show");
             goto out;
         }
         if (as_json) {
@@ -132,14 +133,15 @@ int cmd_quote(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    int as_json = 0, c;
+    int as_json = cli_has_json(argc, argv), c;
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     if (strcmp(argv[1], "show") != 0) {
-        return cli_usage("quote", "unknown action '%s' (expected 'show')", argv[1]);
+        return cli_json_usage(as_json, 0, "quote", "unknown action '%s' (expected 'show')",
+                              argv[1]);
     }
     argc--;
     argv++;
@@ -154,11 +156,12 @@ int cmd_quote(int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         default:
-            return cli_usage("quote show", "unknown option '%s'", argv[optind - 1]);
+            return cli_json_usage(as_json, 0, "quote show", "unknown option '%s'",
+                                  argv[optind - 1]);
         }
     }
     if (optind + 1 != argc) {
-        return cli_usage("quote show", "expected exactly one FILE");
+        return cli_json_usage(as_json, 0, "quote show", "expected exactly one FILE");
     }
     return show(argv[optind], as_json);
 }

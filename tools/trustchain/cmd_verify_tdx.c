@@ -53,7 +53,10 @@ static void usage(FILE *f)
         "                          ~/.cache/trustchain/tdx; env TC_TDX_CACHE)\n"
         "  --trust-root FILE.pem   ALSO trust this root key (tests and explicit set-ups only;\n"
         "                          the verdict marks it); may be repeated\n"
-        "  --json                  print the verdict, the TCB result and the claims as JSON\n"
+        "  --json                  print the verdict, the TCB result, the claims and exit_code\n"
+        "                          as JSON; on any failure (usage included) a JSON object\n"
+        "                          {\"verdict\": \"error\", \"error\", \"exit_code\", "
+        "\"message\"}\n"
         "  -h, --help              show this help\n\n"
         "Policy members (all optional): mrtd, rtmr0..rtmr3, mrconfigid, mrowner, mrownerconfig,\n"
         "mrseam, mrsignerseam, mrservicetd, report_data, xfam, td_attributes (hex, or a list of\n"
@@ -210,6 +213,7 @@ int cmd_verify_tdx(int argc, char **argv)
 
     memset(&vo, 0, sizeof(vo));
     tc_verdict_init(&v);
+    as_json = cli_has_json(argc, argv); /* so that even a usage error is answered in JSON */
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -243,13 +247,14 @@ int cmd_verify_tdx(int argc, char **argv)
             break;
         case O_ROOT:
             if (n_roots == MAX_ROOTS) {
-                return cli_usage("verify tdx", "at most %d --trust-root", MAX_ROOTS);
+                return cli_json_usage(as_json, 1, "verify tdx", "at most %d --trust-root",
+                                      MAX_ROOTS);
             }
             roots_path[n_roots++] = optarg;
             break;
         case O_ACCEPT:
             if (parse_accept(optarg, &vo.accept_tcb) != TC_ERR_OK) {
-                return cli_usage("verify tdx", "%s", tc_err_detail());
+                return cli_json_usage(as_json, 1, "verify tdx", "%s", tc_err_detail());
             }
             break;
         case O_REQCOLL:
@@ -259,22 +264,23 @@ int cmd_verify_tdx(int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         default:
-            return cli_usage("verify tdx", "unknown option or missing value: '%s'",
-                             argv[optind - 1]);
+            return cli_json_usage(as_json, 1, "verify tdx", "unknown option or missing value: '%s'",
+                                  argv[optind - 1]);
         }
     }
     if (optind != argc) {
-        return cli_usage("verify tdx", "unexpected argument '%s'", argv[optind]);
+        return cli_json_usage(as_json, 1, "verify tdx", "unexpected argument '%s'", argv[optind]);
     }
     if (quote == NULL) {
-        return cli_usage("verify tdx", "--quote FILE is required");
+        return cli_json_usage(as_json, 1, "verify tdx", "--quote FILE is required");
     }
     if (coll != NULL && dir != NULL) {
-        return cli_usage("verify tdx", "--collateral and --collateral-dir are exclusive");
+        return cli_json_usage(as_json, 1, "verify tdx",
+                              "--collateral and --collateral-dir are exclusive");
     }
     if (at_s != NULL) {
         if (tc_time_parse(at_s, &vo.at) != TC_ERR_OK) {
-            return cli_usage("verify tdx", "--at: %s", tc_err_detail());
+            return cli_json_usage(as_json, 1, "verify tdx", "--at: %s", tc_err_detail());
         }
     } else {
         vo.at = time(NULL); /* the CLI is where "now" is read */
@@ -284,12 +290,12 @@ int cmd_verify_tdx(int argc, char **argv)
         size_t plen = 0;
 
         if ((e = tc_file_read(roots_path[i], 1 << 20, &pem, &plen)) != TC_ERR_OK) {
-            return cli_fail_ctx(e, "--trust-root %s", roots_path[i]);
+            return cli_json_fail(as_json, 1, e, "--trust-root %s", roots_path[i]);
         }
         e = tc_tdx_root_key_from_pem(pem, plen, roots[i]);
         free(pem);
         if (e != TC_ERR_OK) {
-            return cli_fail_ctx(e, "--trust-root %s", roots_path[i]);
+            return cli_json_fail(as_json, 1, e, "--trust-root %s", roots_path[i]);
         }
     }
     vo.extra_roots = roots;
@@ -298,11 +304,11 @@ int cmd_verify_tdx(int argc, char **argv)
         uint32_t mask;
 
         if ((e = load_json_file(policy_path, &policy)) != TC_ERR_OK) {
-            rc = cli_fail_ctx(e, "--policy");
+            rc = cli_json_fail(as_json, 1, e, "--policy");
             goto out;
         }
         if ((e = tc_tdx_policy_validate(policy)) != TC_ERR_OK) {
-            rc = cli_fail_ctx(e, "--policy %s", policy_path);
+            rc = cli_json_fail(as_json, 1, e, "--policy %s", policy_path);
             goto out;
         }
         if (json_object_get(policy, "accepted_tcb_statuses") != NULL &&
@@ -311,22 +317,22 @@ int cmd_verify_tdx(int argc, char **argv)
         }
     }
     if ((e = tc_file_read(quote, TC_TDX_QUOTE_MAX, &qdata, &qlen)) != TC_ERR_OK) {
-        rc = cli_fail_ctx(e, "%s", quote);
+        rc = cli_json_fail(as_json, 1, e, "%s", quote);
         goto out;
     }
     if ((e = tc_tdx_quote_parse(qdata, qlen, &q)) != TC_ERR_OK) {
-        rc = cli_fail_ctx(e, "%s", quote);
+        rc = cli_json_fail(as_json, 1, e, "%s", quote);
         goto out;
     }
     if (coll != NULL) {
         if ((e = tc_file_read(coll, TC_TDX_COLLATERAL_MAX, &cdata, &clen)) != TC_ERR_OK ||
             (e = tc_tdx_collateral_parse_json(cdata, clen, &col)) != TC_ERR_OK) {
-            rc = cli_fail_ctx(e, "--collateral %s", coll);
+            rc = cli_json_fail(as_json, 1, e, "--collateral %s", coll);
             goto out;
         }
     } else if (dir != NULL) {
         if ((e = tc_tdx_collateral_load_dir(dir, &col)) != TC_ERR_OK) {
-            rc = cli_fail_ctx(e, "--collateral-dir");
+            rc = cli_json_fail(as_json, 1, e, "--collateral-dir");
             goto out;
         }
     } else {
@@ -354,35 +360,39 @@ int cmd_verify_tdx(int argc, char **argv)
             snprintf(fetch_why, sizeof(fetch_why), "%s", tc_err_detail());
             col = NULL;
         } else if (e != TC_ERR_OK) {
-            rc = cli_fail_ctx(e, "collateral");
+            rc = cli_json_fail(as_json, 1, e, "collateral");
             goto out;
         }
     }
     vo.collateral = col;
     e = tc_tdx_verify(&q, &vo, &res, &v);
     if (tc_err_class(e) == TC_CLASS_INTERNAL || tc_err_class(e) == TC_CLASS_IO) {
-        rc = cli_fail(e);
+        rc = cli_json_fail(as_json, 1, e, "verify tdx");
         goto out;
     }
     if (fetch_err != TC_ERR_OK &&
         (e = tc_verdict_add(&v, "collateral.fetch", TC_CHECK_FAIL, fetch_err, NULL, NULL,
                             "collateral from the PCS/PCCS cannot be used: %s", fetch_why)) !=
             TC_ERR_OK) {
-        rc = cli_fail(e);
+        rc = cli_json_fail(as_json, 1, e, "verify tdx");
         goto out;
     }
     if (policy != NULL) {
         e = tc_tdx_appraise(&q, &res, policy, &v);
         if (tc_err_class(e) == TC_CLASS_INTERNAL || tc_err_class(e) == TC_CLASS_USAGE) {
-            rc = cli_fail(e);
+            rc = cli_json_fail(as_json, 1, e, "verify tdx");
             goto out;
         }
+    }
+    if (!tc_verdict_ok(&v)) {
+        rc = tc_err_exit_code(tc_verdict_err(&v));
     }
     if (as_json) {
         json_t *j = tc_verdict_json(&v);
 
-        if (j == NULL) {
-            rc = cli_fail(tc_fail(TC_ERR_NOMEM, "JSON"));
+        if (j == NULL || json_object_set_new(j, "exit_code", json_integer(rc)) != 0) {
+            json_decref(j);
+            rc = cli_json_fail(as_json, 1, tc_fail(TC_ERR_NOMEM, "JSON"), "verify tdx");
             goto out;
         }
         json_object_set_new(j, "tdx", tc_tdx_result_json(&res));
@@ -397,7 +407,6 @@ int cmd_verify_tdx(int argc, char **argv)
         char buf[1024];
 
         fprintf(stderr, "%s: %s\n", PROG, tc_verdict_summary(&v, buf, sizeof(buf)));
-        rc = tc_err_exit_code(tc_verdict_err(&v));
     }
 out:
     tc_tdx_collateral_free(col);
