@@ -101,7 +101,8 @@ static tc_err snp_verify(const json_t *evidence, const uint8_t rd[64],
 
         out->form = "coco-json";
         coco = malloc(sizeof(*coco));
-        e = coco == NULL ? tc_fail(TC_ERR_NOMEM, "snp evidence") : tc_coco_snp_convert(evidence, coco);
+        e = coco == NULL ? tc_fail(TC_ERR_NOMEM, "snp evidence")
+                         : tc_coco_snp_convert(evidence, coco);
         if (e != TC_ERR_OK) {
             free(coco);
             coco = NULL;
@@ -122,9 +123,8 @@ static tc_err snp_verify(const json_t *evidence, const uint8_t rd[64],
         repl = TC_SNP_REPORT_SIZE;
     } else {
         if (!json_is_object(evidence) || !json_is_string(json_object_get(evidence, "report"))) {
-            e = tc_fail(TC_ERR_MALFORMED,
-                        "snp evidence: needs {\"report\": base64, ...} or CoCo's "
-                        "{\"attestation_report\": {...}, \"cert_chain\": [...]}");
+            e = tc_fail(TC_ERR_MALFORMED, "snp evidence: needs {\"report\": base64, ...} or CoCo's "
+                                          "{\"attestation_report\": {...}, \"cert_chain\": [...]}");
             fail_check(v, "snp.evidence", e, NULL, NULL, tc_err_detail());
             return e;
         }
@@ -193,9 +193,9 @@ static tc_err snp_verify(const json_t *evidence, const uint8_t rd[64],
         static const char *const containers[] = {"report", "extended", "azure-hcl"};
 
         json_object_set_new(out->claims, "container",
-                            json_string(coco != NULL ? "coco-json"
-                                                     : containers[ev.container <= 2 ? ev.container
-                                                                                    : 0]));
+                            json_string(coco != NULL
+                                            ? "coco-json"
+                                            : containers[ev.container <= 2 ? ev.container : 0]));
     }
     if (out->claims == NULL) {
         e = tc_fail(TC_ERR_NOMEM, "snp claims");

@@ -107,7 +107,8 @@ static tc_err only_keys(const json_t *obj, const char *path, const char *const *
     const char *k;
     json_t *val;
 
-    json_object_foreach((json_t *)obj, k, val) {
+    json_object_foreach((json_t *)obj, k, val)
+    {
         size_t i;
 
         (void)val;
@@ -325,7 +326,8 @@ static tc_err put_signature(const json_t *ar, uint8_t *report)
     const char *path = "attestation_report.signature";
     tc_err e;
 
-    if ((e = want_object(o, path)) != TC_ERR_OK || (e = only_keys(o, path, sig_keys, 2)) != TC_ERR_OK ||
+    if ((e = want_object(o, path)) != TC_ERR_OK ||
+        (e = only_keys(o, path, sig_keys, 2)) != TC_ERR_OK ||
         (e = get_bytes(o, path, "r", report + 0x2A0, 72)) != TC_ERR_OK ||
         (e = get_bytes(o, path, "s", report + 0x2E8, 72)) != TC_ERR_OK) {
         return e;
@@ -358,7 +360,7 @@ static tc_err cert_type(const json_t *t, const char *path, enum tc_snp_cert_kind
         const char *name;
         enum tc_snp_cert_kind kind;
     } types[] = {
-        {"VCEK", TC_SNP_CERT_VCEK}, {"VLEK", TC_SNP_CERT_VLEK}, {"ASK", TC_SNP_CERT_ASK},
+        {"VCEK", TC_SNP_CERT_VCEK}, {"VLEK", TC_SNP_CERT_VLEK},   {"ASK", TC_SNP_CERT_ASK},
         {"ARK", TC_SNP_CERT_ARK},   {"CRL", TC_SNP_CERT_UNKNOWN}, {"Empty", TC_SNP_CERT_UNKNOWN},
     };
     size_t i;
@@ -381,8 +383,8 @@ static tc_err cert_type(const json_t *t, const char *path, enum tc_snp_cert_kind
         *kind = TC_SNP_CERT_UNKNOWN;
         return TC_ERR_OK;
     }
-    return tc_fail(TC_ERR_MALFORMED,
-                   WHY "%s.cert_type: want a name or {\"OTHER\": \"<uuid>\"}", path);
+    return tc_fail(TC_ERR_MALFORMED, WHY "%s.cert_type: want a name or {\"OTHER\": \"<uuid>\"}",
+                   path);
 }
 
 /* cert_chain: null/absent, or a list of {"cert_type", "data": [bytes]} (sev CertTableEntry). */
@@ -478,7 +480,8 @@ static tc_err convert(const json_t *ev, struct tc_coco_snp *c)
     if ((e = want_object(ar, ap)) != TC_ERR_OK) {
         return e;
     }
-    json_object_foreach((json_t *)ar, k, val) {
+    json_object_foreach((json_t *)ar, k, val)
+    {
         (void)val;
         for (i = 0; i < N_FIELDS && strcmp(k, fields[i].name) != 0; i++) {
         }

@@ -58,8 +58,7 @@ static json_t *gen_file(const char *report_path, const char *args)
     FILE *p;
     size_t n;
 
-    snprintf(cmd, sizeof(cmd), "python3 tests/support/snp_coco_json.py %s '%s'", args,
-             report_path);
+    snprintf(cmd, sizeof(cmd), "python3 tests/support/snp_coco_json.py %s '%s'", args, report_path);
     p = popen(cmd, "r");
     if (p == NULL) {
         return NULL;
@@ -180,8 +179,7 @@ static void round_trip(const char *what, const uint8_t rep[TC_SNP_REPORT_SIZE], 
         return;
     }
     e = tc_coco_snp_convert(j, &c);
-    if (CHECK(e == TC_ERR_OK, "%s: converted%s%s", what, e ? ": " : "",
-              e ? tc_err_detail() : "")) {
+    if (CHECK(e == TC_ERR_OK, "%s: converted%s%s", what, e ? ": " : "", e ? tc_err_detail() : "")) {
         CHECK(memcmp(c.report, rep, TC_SNP_REPORT_SIZE) == 0,
               "%s: rebuilt bytes equal the report (1184 bytes)", what);
         CHECK(c.n_certs == want_certs && c.turin_tcb == want_turin && c.has_mit_keys == want_mit,
@@ -200,7 +198,7 @@ static void test_round_trips(void)
         int vlek;
         uint32_t version;
     } kinds[] = {
-        {"Milan v2", TC_SNP_PRODUCT_MILAN, 0, 2}, {"Milan v3", TC_SNP_PRODUCT_MILAN, 0, 3},
+        {"Milan v2", TC_SNP_PRODUCT_MILAN, 0, 2},      {"Milan v3", TC_SNP_PRODUCT_MILAN, 0, 3},
         {"Milan v3 VLEK", TC_SNP_PRODUCT_MILAN, 1, 3}, {"Genoa v3", TC_SNP_PRODUCT_GENOA, 0, 3},
         {"Genoa v4", TC_SNP_PRODUCT_GENOA, 0, 4},      {"Genoa v5", TC_SNP_PRODUCT_GENOA, 0, 5},
         {"Turin v3", TC_SNP_PRODUCT_TURIN, 0, 3},      {"Turin v5", TC_SNP_PRODUCT_TURIN, 0, 5},
@@ -374,8 +372,7 @@ static void test_refusals(const json_t *m3, const json_t *t5, const json_t *m2)
     bad(j, "a mixture of the two shapes", "unknown field \"report\"");
 
     j = json_deep_copy(m3);
-    json_object_set_new(json_object_get(j, "attestation_report"), "_reserved_0",
-                        json_integer(0));
+    json_object_set_new(json_object_get(j, "attestation_report"), "_reserved_0", json_integer(0));
     bad(j, "an unknown report field", "attestation_report: unknown field \"_reserved_0\"");
     j = json_deep_copy(m3);
     json_object_set_new(j, "extra", json_null());
@@ -555,17 +552,19 @@ static void test_verify(struct snp_synth_chain *c, const char *what, const char 
 
     /* A tampered field, in range and well formed: only the signature can tell. */
     t = json_deep_copy(j);
-    json_array_set_new(field(t, "measurement"), 0,
-                       json_integer(json_integer_value(json_array_get(field(t, "measurement"), 0)) ^ 1));
+    json_array_set_new(
+        field(t, "measurement"), 0,
+        json_integer(json_integer_value(json_array_get(field(t, "measurement"), 0)) ^ 1));
     e = adapter(t, rd, &anchor, SNP_SYNTH_NOW, &v, NULL, NULL);
     CHECK(e != TC_ERR_OK && strcmp(first_failure(&v), "signature") == 0,
           "%s: measurement[0] changed: signature check fails (%s)", what, first_failure(&v));
     tc_verdict_free(&v);
     json_decref(t);
     t = json_deep_copy(j);
-    json_object_set_new(field(t, "reported_tcb"), "microcode",
-                        json_integer(json_integer_value(json_object_get(field(t, "reported_tcb"),
-                                                                        "microcode")) + 1));
+    json_object_set_new(
+        field(t, "reported_tcb"), "microcode",
+        json_integer(json_integer_value(json_object_get(field(t, "reported_tcb"), "microcode")) +
+                     1));
     e = adapter(t, rd, &anchor, SNP_SYNTH_NOW, &v, NULL, NULL);
     CHECK(e != TC_ERR_OK && strcmp(first_failure(&v), "signature") == 0,
           "%s: reported_tcb.microcode changed: signature check fails (%s)", what,
@@ -908,8 +907,7 @@ static void test_loopback(void)
 
     guest(milan, margs, G_TAMPER, &o);
     CHECK(o.attest_status == 401 && o.attest_body != NULL &&
-              strstr(o.attest_body, "(coco-json) rejected: signature") != NULL &&
-              o.secret == NULL,
+              strstr(o.attest_body, "(coco-json) rejected: signature") != NULL && o.secret == NULL,
           "loopback: tampered measurement byte: 401, signature: %.200s",
           o.attest_body != NULL ? o.attest_body : "");
     outcome_free(&o);
@@ -962,8 +960,8 @@ static void test_real(void)
         const char *name, *report, *vek_type, *vek, *ask, *ark, *at;
     } rows[] = {
         {"virtee Milan v2", "snp/virtee-sev/report_milan.bin", "VCEK",
-         "snp/virtee-sev/vcek_milan.der", "snp/derived/milan_ask.pem",
-         "snp/derived/milan_ark.pem", "2026-11-23T12:00:00Z"},
+         "snp/virtee-sev/vcek_milan.der", "snp/derived/milan_ask.pem", "snp/derived/milan_ark.pem",
+         "2026-11-23T12:00:00Z"},
         {"Azure Genoa v3", "snp/trustee/azure_extracted/evidence-genoa_snp_report.bin", "VCEK",
          "snp/trustee/azure_extracted/evidence-genoa_vcek.pem", "snp/derived/genoa_ask.pem",
          "snp/derived/genoa_ark.pem", "2026-11-23T12:00:00Z"},
@@ -1017,17 +1015,16 @@ static void test_real(void)
         snprintf(what, sizeof(what), "real %s", rows[i].name);
         e = adapter(j, raw + 0x50, NULL, at, &v, &claims, NULL);
         CHECK(e == TC_ERR_OK &&
-                  strcmp(json_string_value(json_object_get(claims, "container")), "coco-json") ==
-                      0,
+                  strcmp(json_string_value(json_object_get(claims, "container")), "coco-json") == 0,
               "%s: verified to AMD's ARK from the CoCo form (%s)", what,
               e == TC_ERR_OK ? "ok" : first_failure(&v));
         tc_verdict_free(&v);
         json_decref(claims);
         claims = NULL;
         /* The same with one measurement bit flipped in the JSON. */
-        json_array_set_new(field(j, "measurement"), 1,
-                           json_integer(json_integer_value(json_array_get(field(j, "measurement"),
-                                                                          1)) ^ 4));
+        json_array_set_new(
+            field(j, "measurement"), 1,
+            json_integer(json_integer_value(json_array_get(field(j, "measurement"), 1)) ^ 4));
         e = adapter(j, raw + 0x50, NULL, at, &v, NULL, NULL);
         CHECK(e != TC_ERR_OK && strcmp(first_failure(&v), "signature") == 0,
               "%s, measurement bit flipped: signature fails (%s)", what, first_failure(&v));
