@@ -112,9 +112,10 @@ static tc_err snp_verify(const json_t *evidence, const uint8_t rd[64],
             goto out;
         }
         if ((e = tc_verdict_add(v, "snp.evidence", TC_CHECK_INFO, TC_ERR_OK, NULL, "coco-json",
-                                "CoCo JSON form (sev crate serde): report rebuilt from its "
+                                "CoCo JSON form (sev crate %s serde): report rebuilt from its "
                                 "fields%s, %zu certificate(s) from cert_chain (%zu other "
                                 "entries ignored); the signature decides over the rebuilt bytes",
+                                coco->has_mit_keys ? ">= 6.3" : "6.0-6.2",
                                 coco->turin_tcb ? " (Turin TCB layout)" : "", coco->n_certs,
                                 coco->n_ignored)) != TC_ERR_OK) {
             goto out;

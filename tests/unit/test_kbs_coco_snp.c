@@ -534,6 +534,13 @@ static void test_verify(struct snp_synth_chain *c, const char *what, const char 
           "%s: the result and the claims say \"coco-json\"", what);
     CHECK(json_is_string(json_object_get(claims, "measurement")), "%s: claims from the report",
           what);
+    for (i = 0; i < v.n && strcmp(v.checks[i].name, "snp.evidence") != 0; i++) {
+    }
+    CHECK(i < v.n && v.checks[i].status == TC_CHECK_INFO && v.checks[i].detail != NULL &&
+              strstr(v.checks[i].detail, "CoCo JSON form (sev crate >= 6.3 serde)") != NULL &&
+              strstr(v.checks[i].detail, "3 certificate(s) from cert_chain") != NULL,
+          "%s: the verdict explains the form: %s", what,
+          i < v.n && v.checks[i].detail != NULL ? v.checks[i].detail : "(none)");
     json_decref(claims);
     tc_verdict_free(&v);
 
