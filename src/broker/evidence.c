@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "broker/evidence_coco_snp.h"
 #include "trustchain/broker.h"
 #include "trustchain/sim.h"
 #include "trustchain/util.h"
@@ -32,7 +33,9 @@ static tc_err b64_field(const json_t *ev, const char *k, size_t max, uint8_t **o
 
 /*
  * SNP: evidence {"report": b64 (a report, an extended report, or Azure's HCL container),
- * "cert_table": b64 GHCB certificate table (configfs-tsm auxblob)?, "vcek": b64 or PEM?}.
+ * "cert_table": b64 GHCB certificate table (configfs-tsm auxblob)?, "vcek": b64 or PEM?}, or
+ * the CoCo guest's {"attestation_report": {sev crate fields}, "cert_chain": [...]|null}
+ * (evidence_coco_snp.c rebuilds the report bytes; it says why that is safe).
  * Verified by src/tee/snp (signature over the raw bytes, VCEK/VLEK -> ASK/ASVK -> pinned ARK,
  * TCB extensions, CRLs at ctx->now); certificates missing from the evidence come from the AMD
  * KDS cache (ctx->collateral_dir) and, unless offline, the network.
@@ -82,7 +85,9 @@ static tc_err snp_verify(const json_t *evidence, const uint8_t rd[64],
                          struct tc_verdict *v)
 {
     uint8_t *rep = NULL, *tab = NULL, *vek = NULL;
+    const uint8_t *raw;
     size_t repl = 0, tabl = 0, vekl = 0;
+    struct tc_coco_snp *coco = NULL;
     struct tc_snp_evidence ev;
     struct tc_snp_certtable table;
     struct tc_snp_verify_opts o;
@@ -91,17 +96,47 @@ static tc_err snp_verify(const json_t *evidence, const uint8_t rd[64],
     char want[129], got[129];
     tc_err e;
 
-    if (!json_is_object(evidence) || !json_is_string(json_object_get(evidence, "report"))) {
-        e = tc_fail(TC_ERR_MALFORMED, "snp evidence: needs {\"report\": base64, ...}");
-        fail_check(v, "snp.evidence", e, NULL, NULL, tc_err_detail());
-        return e;
+    if (tc_coco_snp_is(evidence)) {
+        char why[300];
+
+        out->form = "coco-json";
+        coco = malloc(sizeof(*coco));
+        e = coco == NULL ? tc_fail(TC_ERR_NOMEM, "snp evidence")
+                         : tc_coco_snp_convert(evidence, coco);
+        if (e != TC_ERR_OK) {
+            free(coco);
+            coco = NULL;
+            snprintf(why, sizeof(why), "%s", tc_err_detail());
+            fail_check(v, "snp.evidence", e, NULL, NULL, why);
+            tc_fail(e, "%s", why);
+            goto out;
+        }
+        if ((e = tc_verdict_add(v, "snp.evidence", TC_CHECK_INFO, TC_ERR_OK, NULL, "coco-json",
+                                "CoCo JSON form (sev crate %s serde): report rebuilt from its "
+                                "fields%s, %zu certificate(s) from cert_chain (%zu other "
+                                "entries ignored); the signature decides over the rebuilt bytes",
+                                coco->has_mit_keys ? ">= 6.3" : "6.0-6.2",
+                                coco->turin_tcb ? " (Turin TCB layout)" : "", coco->n_certs,
+                                coco->n_ignored)) != TC_ERR_OK) {
+            goto out;
+        }
+        raw = coco->report;
+        repl = TC_SNP_REPORT_SIZE;
+    } else {
+        if (!json_is_object(evidence) || !json_is_string(json_object_get(evidence, "report"))) {
+            e = tc_fail(TC_ERR_MALFORMED, "snp evidence: needs {\"report\": base64, ...} or CoCo's "
+                                          "{\"attestation_report\": {...}, \"cert_chain\": [...]}");
+            fail_check(v, "snp.evidence", e, NULL, NULL, tc_err_detail());
+            return e;
+        }
+        if ((e = b64_field(evidence, "report", 1 << 20, &rep, &repl, v)) != TC_ERR_OK ||
+            (e = b64_field(evidence, "cert_table", 1 << 20, &tab, &tabl, v)) != TC_ERR_OK ||
+            (e = b64_field(evidence, "vcek", 64 * 1024, &vek, &vekl, v)) != TC_ERR_OK) {
+            goto out;
+        }
+        raw = rep;
     }
-    if ((e = b64_field(evidence, "report", 1 << 20, &rep, &repl, v)) != TC_ERR_OK ||
-        (e = b64_field(evidence, "cert_table", 1 << 20, &tab, &tabl, v)) != TC_ERR_OK ||
-        (e = b64_field(evidence, "vcek", 64 * 1024, &vek, &vekl, v)) != TC_ERR_OK) {
-        goto out;
-    }
-    if ((e = tc_snp_evidence_parse(rep, repl, &ev)) != TC_ERR_OK) {
+    if ((e = tc_snp_evidence_parse(raw, repl, &ev)) != TC_ERR_OK) {
         char why[300];
 
         snprintf(why, sizeof(why), "%s", tc_err_detail());
@@ -134,6 +169,10 @@ static tc_err snp_verify(const json_t *evidence, const uint8_t rd[64],
         vekb.len = vekl;
         o.vek = &vekb;
     }
+    if (coco != NULL) {
+        o.certs = coco->certs;
+        o.n_certs = coco->n_certs;
+    }
     if ((e = tc_snp_verify_evidence(&ev, &o, v)) != TC_ERR_OK) {
         goto out;
     }
@@ -155,7 +194,9 @@ static tc_err snp_verify(const json_t *evidence, const uint8_t rd[64],
         static const char *const containers[] = {"report", "extended", "azure-hcl"};
 
         json_object_set_new(out->claims, "container",
-                            json_string(containers[ev.container <= 2 ? ev.container : 0]));
+                            json_string(coco != NULL
+                                            ? "coco-json"
+                                            : containers[ev.container <= 2 ? ev.container : 0]));
     }
     if (out->claims == NULL) {
         e = tc_fail(TC_ERR_NOMEM, "snp claims");
@@ -177,6 +218,8 @@ static tc_err snp_verify(const json_t *evidence, const uint8_t rd[64],
     }
     e = TC_ERR_OK;
 out:
+    tc_coco_snp_free(coco);
+    free(coco);
     free(rep);
     free(tab);
     free(vek);

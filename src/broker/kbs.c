@@ -549,8 +549,10 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
         } else {
             snprintf(summary, sizeof(summary), "%s", tc_err_detail());
         }
-        refuse_ex(b, req, &a, 401, "AttestationError", resp, "%s evidence rejected: %s", s.tee,
-                  summary);
+        /* The shape is in the reason (and so in the audit): "snp evidence (coco-json) ...". */
+        refuse_ex(b, req, &a, 401, "AttestationError", resp, "%s evidence%s%s%s rejected: %s",
+                  s.tee, out.form != NULL ? " (" : "", out.form != NULL ? out.form : "",
+                  out.form != NULL ? ")" : "", summary);
         goto out;
     }
     /* Appraisal: reference values and the TEE's appraisal policy -> trust vector. */
@@ -590,8 +592,9 @@ static void handle_attest(struct tc_broker *b, const struct tc_http_req *req,
     a.outcome = "ok";
     a.status = 200;
     a.simulated = out.simulated;
-    snprintf(summary, sizeof(summary), "ear.status=%s policy=%s", tc_ear_status_name(res.status),
-             res.policy_id);
+    snprintf(summary, sizeof(summary), "ear.status=%s policy=%s%s%s",
+             tc_ear_status_name(res.status), res.policy_id,
+             out.form != NULL ? " evidence_form=" : "", out.form != NULL ? out.form : "");
     a.reason = summary;
     s.created = req->now;
     /* The row lives as long as the cookie, whose nonce it consumes (a row purged earlier would
