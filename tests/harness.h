@@ -16,7 +16,7 @@
 static int t_passed, t_failed, t_skipped;
 
 __attribute__((format(printf, 4, 5))) static inline int t_check(int cond, const char *file,
-                                                                 int line, const char *fmt, ...)
+                                                                int line, const char *fmt, ...)
 {
     va_list ap;
 
@@ -42,7 +42,7 @@ __attribute__((format(printf, 4, 5))) static inline int t_check(int cond, const 
     do {                                                                                           \
         tc_err t_e_ = (expr);                                                                      \
         if (!CHECK(t_e_ == (expected), __VA_ARGS__)) {                                             \
-            printf("#   got %s (%s), expected %s\n", tc_err_name(t_e_), tc_err_detail(),          \
+            printf("#   got %s (%s), expected %s\n", tc_err_name(t_e_), tc_err_detail(),           \
                    tc_err_name(expected));                                                         \
         }                                                                                          \
     } while (0)

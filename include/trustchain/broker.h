@@ -69,7 +69,7 @@ struct tc_evidence_out {
     json_t *claims;         /* verified claims (new reference) */
     int8_t tv[TC_TV_COUNT]; /* the verifier's trust vector opinion (hardware, ...) */
     int simulated;          /* evidence came from the simulated TEE */
-    const char *form; /* static: the evidence's shape when not the native one ("coco-json") */
+    const char *form;       /* static: the evidence's shape when not the native one ("coco-json") */
 };
 
 /*

@@ -24,7 +24,7 @@ enum tc_check_status {
 };
 
 struct tc_check {
-    char *name;     /* stable identifier, e.g. "signature", "tcb.snp", "policy.measurement" */
+    char *name; /* stable identifier, e.g. "signature", "tcb.snp", "policy.measurement" */
     enum tc_check_status status;
     char *expected; /* may be NULL */
     char *actual;   /* may be NULL */
@@ -41,10 +41,9 @@ void tc_verdict_init(struct tc_verdict *v);
 void tc_verdict_free(struct tc_verdict *v);
 
 /* Add a check.  expected/actual may be NULL; detail is printf-style (NULL for none). */
-TC_MUST_USE tc_err tc_verdict_add(struct tc_verdict *v, const char *name,
-                                  enum tc_check_status st, tc_err err, const char *expected,
-                                  const char *actual, const char *detail_fmt, ...)
-    TC_PRINTF(7, 8);
+TC_MUST_USE tc_err tc_verdict_add(struct tc_verdict *v, const char *name, enum tc_check_status st,
+                                  tc_err err, const char *expected, const char *actual,
+                                  const char *detail_fmt, ...) TC_PRINTF(7, 8);
 
 /* Number of checks with this status. */
 size_t tc_verdict_count(const struct tc_verdict *v, enum tc_check_status st);

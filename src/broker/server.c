@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-
 #include "broker/broker_int.h"
 #include "broker/mhd_lazy.h"
 #include "trustchain/kbs.h"
@@ -240,7 +239,8 @@ tc_err tc_broker_start(struct tc_broker *b, uint16_t *port)
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
     tc_err e;
 
-    if ((e = tc_mhd_load()) != TC_ERR_OK || (e = parse_listen(b->cfg.listen, &ss, &sl)) != TC_ERR_OK) {
+    if ((e = tc_mhd_load()) != TC_ERR_OK ||
+        (e = parse_listen(b->cfg.listen, &ss, &sl)) != TC_ERR_OK) {
         return e;
     }
     if (ss.ss_family == AF_INET6) {

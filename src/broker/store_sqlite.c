@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "broker/sqlite_lazy.h"
 #include "broker/store.h"
 #include "trustchain/util.h"

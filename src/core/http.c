@@ -29,16 +29,17 @@ static struct {
 } cu;
 
 static const char *const cu_names[] = {
-    "curl_global_init",  "curl_easy_init",     "curl_easy_setopt",
-    "curl_easy_perform", "curl_easy_getinfo",  "curl_easy_cleanup",
+    "curl_global_init",   "curl_easy_init",    "curl_easy_setopt",
+    "curl_easy_perform",  "curl_easy_getinfo", "curl_easy_cleanup",
     "curl_easy_strerror", "curl_slist_append", "curl_slist_free_all",
 };
 static void **const cu_slots[] = {
-    (void **)&cu.global_init,  (void **)&cu.easy_init,     (void **)&cu.easy_setopt,
-    (void **)&cu.easy_perform, (void **)&cu.easy_getinfo,  (void **)&cu.easy_cleanup,
+    (void **)&cu.global_init,   (void **)&cu.easy_init,    (void **)&cu.easy_setopt,
+    (void **)&cu.easy_perform,  (void **)&cu.easy_getinfo, (void **)&cu.easy_cleanup,
     (void **)&cu.easy_strerror, (void **)&cu.slist_append, (void **)&cu.slist_free_all,
 };
-static struct tc_lazy curl_lib = TC_LAZY_INIT("libcurl.so.4", cu_names, cu_slots, sizeof(cu_names) / sizeof(cu_names[0]));
+static struct tc_lazy curl_lib =
+    TC_LAZY_INIT("libcurl.so.4", cu_names, cu_slots, sizeof(cu_names) / sizeof(cu_names[0]));
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static CURLcode init_rc = CURLE_FAILED_INIT;
 
@@ -93,8 +94,8 @@ static const char *header_value(const char *p, size_t len, const char *name, siz
         i++;
     }
     *vlen = len - i;
-    while (*vlen > 0 && (p[i + *vlen - 1] == '\r' || p[i + *vlen - 1] == '\n' ||
-                         p[i + *vlen - 1] == ' ')) {
+    while (*vlen > 0 &&
+           (p[i + *vlen - 1] == '\r' || p[i + *vlen - 1] == '\n' || p[i + *vlen - 1] == ' ')) {
         (*vlen)--;
     }
     return p + i;
@@ -202,8 +203,8 @@ tc_err tc_http_do(const struct tc_http_req *req, struct tc_http_resp *resp)
             cu.easy_setopt(c, CURLOPT_HEADERDATA, &s) != CURLE_OK ||
             (post && (cu.easy_setopt(c, CURLOPT_POST, 1L) != CURLE_OK ||
                       cu.easy_setopt(c, CURLOPT_POSTFIELDS, req->body) != CURLE_OK ||
-                      cu.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                                     (curl_off_t)req->body_len) != CURLE_OK)) ||
+                      cu.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len) !=
+                          CURLE_OK)) ||
             (req->method != NULL && !post &&
              cu.easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method) != CURLE_OK)) {
             e = tc_fail(TC_ERR_INTERNAL, "libcurl: cannot set options");

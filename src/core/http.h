@@ -15,25 +15,25 @@
 #include "trustchain/util.h"
 
 struct tc_http_req {
-    const char *method;          /* NULL = GET; "POST" sends body */
+    const char *method; /* NULL = GET; "POST" sends body */
     const char *url;
-    const char *const *headers;  /* NULL-terminated "Name: value" list, or NULL */
-    const void *body;            /* request body (POST) */
+    const char *const *headers; /* NULL-terminated "Name: value" list, or NULL */
+    const void *body;           /* request body (POST) */
     size_t body_len;
-    const char *protocols;       /* NULL = "https,http" */
-    long timeout_s;              /* 0 = 30 s for the whole transfer */
-    long max_redirects;          /* 0 = do not follow redirects */
-    size_t max_body;             /* response body cap; 0 = 16 MiB */
-    unsigned retries;            /* extra attempts after HTTP 429/503 (0 = none) */
-    unsigned backoff_ms;         /* first wait (0 = 1000 ms), doubled per retry */
-    unsigned max_delay_ms;       /* cap on one wait, also on Retry-After (0 = 60 s) */
-    const char *capture;         /* a response header to capture (name, any case), or NULL */
+    const char *protocols; /* NULL = "https,http" */
+    long timeout_s;        /* 0 = 30 s for the whole transfer */
+    long max_redirects;    /* 0 = do not follow redirects */
+    size_t max_body;       /* response body cap; 0 = 16 MiB */
+    unsigned retries;      /* extra attempts after HTTP 429/503 (0 = none) */
+    unsigned backoff_ms;   /* first wait (0 = 1000 ms), doubled per retry */
+    unsigned max_delay_ms; /* cap on one wait, also on Retry-After (0 = 60 s) */
+    const char *capture;   /* a response header to capture (name, any case), or NULL */
 };
 
 struct tc_http_resp {
-    long status;      /* HTTP status; 0 for file:// */
+    long status; /* HTTP status; 0 for file:// */
     struct tc_buf body;
-    char *captured;   /* value of the captured header (malloc'd), or NULL */
+    char *captured; /* value of the captured header (malloc'd), or NULL */
 };
 
 /*

@@ -26,12 +26,17 @@ struct tc_lazy {
     void **const *slots;      /* where each resolved address goes */
     size_t n;
     pthread_mutex_t mu;
-    int state;                /* 0 not tried, 1 loaded, -1 failed */
+    int state; /* 0 not tried, 1 loaded, -1 failed */
     char why[256];
 };
 
 #define TC_LAZY_INIT(so, names_, slots_, n_)                                                       \
-    {(so), (names_), (slots_), (n_), PTHREAD_MUTEX_INITIALIZER, 0, {0}}
+    {                                                                                              \
+        (so), (names_), (slots_), (n_), PTHREAD_MUTEX_INITIALIZER, 0,                              \
+        {                                                                                          \
+            0                                                                                      \
+        }                                                                                          \
+    }
 
 /* Load the library and resolve every symbol (once). TC_ERR_IO if absent. */
 TC_MUST_USE tc_err tc_lazy_load(struct tc_lazy *l);

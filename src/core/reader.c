@@ -21,8 +21,8 @@ static const char *name(const struct tc_reader *r)
 static tc_err need(const struct tc_reader *r, size_t n)
 {
     if (n > r->len - r->off) {
-        return tc_fail(TC_ERR_TRUNCATED, "%s: need %zu bytes at offset 0x%zx, %zu left", name(r),
-                       n, r->base + r->off, r->len - r->off);
+        return tc_fail(TC_ERR_TRUNCATED, "%s: need %zu bytes at offset 0x%zx, %zu left", name(r), n,
+                       r->base + r->off, r->len - r->off);
     }
     return TC_ERR_OK;
 }

@@ -22,7 +22,7 @@ struct tc_reader {
     const uint8_t *p;
     size_t len;
     size_t off;
-    size_t base; /* absolute offset of p[0], for messages */
+    size_t base;      /* absolute offset of p[0], for messages */
     const char *what; /* name used in messages, e.g. "report"; may be NULL */
 };
 

@@ -6,7 +6,7 @@
 #include "measure/fwtable.h"
 #include "trustchain/util.h"
 
-#define ENTRY_HDR 18 /* u16 size + 16-byte GUID, after the entry's data */
+#define ENTRY_HDR 18  /* u16 size + 16-byte GUID, after the entry's data */
 #define FOOTER_GAP 32 /* the table ends 32 bytes before the end of the image */
 
 tc_err tc_guid_parse(const char *s, uint8_t out[16])
@@ -77,9 +77,8 @@ tc_err tc_fwtable_parse(const uint8_t *fw, size_t len, struct tc_fwtable *t)
         size_t i, hdr_off;
 
         if (table_len < ENTRY_HDR) {
-            return tc_fail(TC_ERR_MALFORMED,
-                           "firmware GUID table: %zu stray bytes at offset 0x%zx", table_len,
-                           table_start);
+            return tc_fail(TC_ERR_MALFORMED, "firmware GUID table: %zu stray bytes at offset 0x%zx",
+                           table_len, table_start);
         }
         hdr_off = table_start + table_len - ENTRY_HDR;
         esize = tc_le16(fw + hdr_off);

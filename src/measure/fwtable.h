@@ -25,10 +25,10 @@
 #define TC_GUID_SVSM_INFO "a789a612-0597-4c4b-a49f-cbb1fe9d1ddd"
 
 struct tc_fwtable_entry {
-    uint8_t guid[16];     /* on-disk byte order */
-    const uint8_t *data;  /* points into the firmware image */
-    size_t len;           /* bytes of data (entry size minus the 18-byte header) */
-    size_t offset;        /* offset of data in the image */
+    uint8_t guid[16];    /* on-disk byte order */
+    const uint8_t *data; /* points into the firmware image */
+    size_t len;          /* bytes of data (entry size minus the 18-byte header) */
+    size_t offset;       /* offset of data in the image */
 };
 
 struct tc_fwtable {

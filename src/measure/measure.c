@@ -18,6 +18,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -315,6 +317,12 @@ struct job {
     EVP_MD_CTX *file_sha;
     int has_kernel;
     struct tc_sev_hashes hashes;
+    /* With threads > 1 the kernel, initrd and command line are hashed on their own thread
+     * while the firmware streams; its error (code and message) is carried back at the join. */
+    pthread_t hashes_th;
+    int hashes_started;
+    tc_err hashes_err;
+    char hashes_msg[256];
 };
 
 static void region(struct tc_measure_result *out, const char *what, uint8_t type, uint64_t gpa,
@@ -413,6 +421,40 @@ static tc_err file_sha_end(struct job *j, uint8_t *out)
     return TC_ERR_OK;
 }
 
+static void *hashes_main(void *arg)
+{
+    struct job *j = arg;
+
+    j->hashes_err = tc_sev_hashes_compute(j->in->kernel, j->in->initrd, j->in->append, &j->hashes);
+    if (j->hashes_err != TC_ERR_OK) {
+        snprintf(j->hashes_msg, sizeof(j->hashes_msg), "%s", tc_err_detail());
+    }
+    return NULL;
+}
+
+/* Start hashing the kernel, initrd and command line beside the firmware pass (or do nothing:
+ * hashes_end then computes them in place). */
+static void hashes_start(struct job *j)
+{
+    if (j->has_kernel && j->in->threads > 1 &&
+        pthread_create(&j->hashes_th, NULL, hashes_main, j) == 0) {
+        j->hashes_started = 1;
+    }
+}
+
+static tc_err hashes_end(struct job *j)
+{
+    if (!j->hashes_started) {
+        return tc_sev_hashes_compute(j->in->kernel, j->in->initrd, j->in->append, &j->hashes);
+    }
+    pthread_join(j->hashes_th, NULL);
+    j->hashes_started = 0;
+    if (j->hashes_err != TC_ERR_OK) {
+        return tc_fail(j->hashes_err, "%s", j->hashes_msg);
+    }
+    return TC_ERR_OK;
+}
+
 /* SEV and SEV-ES: the kernel-hashes area must exist (QEMU: sev_add_kernel_loader_hashes). */
 static tc_err check_sev_hashes_area(const struct tc_sev_fw *fw)
 {
@@ -478,6 +520,7 @@ static tc_err do_sev(struct job *j)
     if (j->has_kernel && (e = check_sev_hashes_area(&j->fw.fw)) != TC_ERR_OK) {
         return e;
     }
+    hashes_start(j);
     md384 = EVP_MD_fetch(NULL, "SHA384", NULL);
     ctx = EVP_MD_CTX_new();
     if (md384 == NULL || ctx == NULL || EVP_DigestInit_ex2(ctx, j->sha256, NULL) != 1) {
@@ -492,8 +535,7 @@ static tc_err do_sev(struct job *j)
     }
     region(out, "firmware", TC_SNP_PAGE_NONE, out->fw_gpa, out->fw_len);
     if (j->has_kernel) {
-        if ((e = tc_sev_hashes_compute(in->kernel, in->initrd, in->append, &j->hashes)) !=
-            TC_ERR_OK) {
+        if ((e = hashes_end(j)) != TC_ERR_OK) {
             goto out;
         }
         tc_sev_hashes_table(&j->hashes, table);
@@ -654,6 +696,7 @@ static tc_err do_snp(struct job *j)
     if (j->has_kernel && (e = check_snp_hashes_area(&j->fw.fw, &kernel_section)) != TC_ERR_OK) {
         return e;
     }
+    hashes_start(j);
     if ((e = tc_gctx_init(&g, in->ovmf_hash)) != TC_ERR_OK) {
         return e;
     }
@@ -683,8 +726,7 @@ static tc_err do_snp(struct job *j)
     if (in->mode == TC_SEV_MODE_SNP_OVMF_HASH) {
         goto done;
     }
-    if (j->has_kernel &&
-        (e = tc_sev_hashes_compute(in->kernel, in->initrd, in->append, &j->hashes)) != TC_ERR_OK) {
+    if (j->has_kernel && (e = hashes_end(j)) != TC_ERR_OK) {
         goto out;
     }
     if ((e = snp_sections(j, &g, &j->fw.fw, in->vmm, kernel_section)) != TC_ERR_OK) {
@@ -868,6 +910,10 @@ tc_err tc_measure_sev(const struct tc_measure_input *in, struct tc_measure_resul
     j->has_kernel = in->mode != TC_SEV_MODE_SNP_OVMF_HASH && in->mode != TC_SEV_MODE_SNP_SVSM &&
                     present(in->kernel);
     e = measure(j);
+    if (j->hashes_started) {
+        /* An error came first: wait for the hashing thread before its state goes. */
+        pthread_join(j->hashes_th, NULL);
+    }
     if (e != TC_ERR_OK) {
         memset(out->digest, 0, sizeof(out->digest));
         out->digest_len = 0;

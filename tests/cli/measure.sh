@@ -139,6 +139,42 @@ assert j['measured'][-1]['what'] == 'vmsa' and j['measured'][-1]['vcpus'] == 1
 "
 "$TC" measure $args --output-format json >"$work/json2"
 check "--output-format json = --json" cmp -s "$work/json" "$work/json2"
+# --json refusals: the same one line on stderr, and one JSON error object on stdout
+jrefuse() {
+    local want=$1 what=$2 rc
+    shift 2
+    "$TC" measure "$@" >"$work/out" 2>"$work/err"
+    rc=$?
+    if [ "$rc" = "$want" ] && [ "$(wc -l <"$work/err")" = 1 ] && python3 -c "
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j['exit_code'] == int(sys.argv[2]), j
+assert j['error'].startswith('TC_ERR_'), j
+assert j['message'] and j['message'] in open(sys.argv[3]).read(), (j, open(sys.argv[3]).read())
+assert 'digest' not in j
+" "$work/out" "$want" "$work/err"; then
+        ok "$what (--json): exit $rc, JSON error on stdout"
+    else
+        fail "$what (--json): exit $rc (want $want), stdout: $(cat "$work/out"), stderr: $(cat "$work/err")"
+    fi
+}
+jrefuse 2 "missing --ovmf" --mode snp --vcpus 1 --json
+jrefuse 2 "unknown vCPU type" $args --vcpu-type EPYC-v9 --json
+jrefuse 2 "bad --vcpus" --mode snp --vcpus x --ovmf "$fw" --output-format json
+jrefuse 4 "missing kernel" --mode snp --vcpus 1 --vcpu-type EPYC --ovmf "$fw" --kernel "$work/nope" --json
+jrefuse 4 "missing initrd" --mode snp --vcpus 1 --vcpu-type EPYC --ovmf "$fw" --kernel "$work/kernel" \
+    --initrd "$work/nope" --output-format=json
+jrefuse 3 "firmware without SEV metadata" --mode snp --vcpus 1 --vcpu-type EPYC --ovmf "$work/kernel" --json
+# the kernel, initrd and command line are hashed beside the firmware: errors from that side
+# come back whole, in every mode
+for m in sev seves snp; do
+    refuse 4 "$m: missing kernel" --mode $m --vcpus 2 --vcpu-type EPYC-v4 --ovmf "$fw" --kernel "$work/nope"
+    refuse 4 "$m: missing initrd" --mode $m --vcpus 2 --vcpu-type EPYC-v4 --ovmf "$fw" --kernel "$work/kernel" \
+        --initrd "$work/nope"
+    grep -q "initrd '$work/nope': No such file" "$work/err"
+    check "$m: the initrd's error names the file" [ $? = 0 ]
+    refuse 4 "$m: kernel is a directory" --mode $m --vcpus 2 --vcpu-type EPYC-v4 --ovmf "$fw" --kernel "$work"
+done
 abbr=$("$TC" measure --mode=snp --vcpus=2 --vcpu-t=EPYC-Milan --ov "$fw" --kern "$work/kernel" --app=quiet)
 check "--flag=value and unique abbreviations" [ "$abbr" = "$hex" ]
 

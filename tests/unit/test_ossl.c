@@ -17,8 +17,8 @@ static void round_trip(const char *curve, const EVP_MD *md, size_t comp)
         return;
     }
     for (le = 0; le <= 1; le++) {
-        CHECK_OK(tc_ecdsa_sign_rs(k, md, msg, sizeof(msg), r, s, comp, le), "%s sign (%s)",
-                 curve, le ? "LE" : "BE");
+        CHECK_OK(tc_ecdsa_sign_rs(k, md, msg, sizeof(msg), r, s, comp, le), "%s sign (%s)", curve,
+                 le ? "LE" : "BE");
         CHECK_OK(tc_ecdsa_verify_rs(k, md, msg, sizeof(msg), r, s, comp, le), "%s verify (%s)",
                  curve, le ? "LE" : "BE");
         CHECK_ERR(tc_ecdsa_verify_rs(k, md, msg, sizeof(msg), r, s, comp, !le), TC_ERR_SIGNATURE,
@@ -27,8 +27,8 @@ static void round_trip(const char *curve, const EVP_MD *md, size_t comp)
         CHECK_ERR(tc_ecdsa_verify_rs(k, md, msg, sizeof(msg), r, s, comp, le), TC_ERR_SIGNATURE,
                   "%s flipped r rejected", curve);
         r[comp / 2] ^= 1;
-        CHECK_ERR(tc_ecdsa_verify_rs(k, md, msg, sizeof(msg) - 1, r, s, comp, le),
-                  TC_ERR_SIGNATURE, "%s other message rejected", curve);
+        CHECK_ERR(tc_ecdsa_verify_rs(k, md, msg, sizeof(msg) - 1, r, s, comp, le), TC_ERR_SIGNATURE,
+                  "%s other message rejected", curve);
     }
     memset(r, 0, sizeof(r));
     CHECK_ERR(tc_ecdsa_verify_rs(k, md, msg, sizeof(msg), r, s, comp, 1), TC_ERR_SIGNATURE,

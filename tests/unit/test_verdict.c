@@ -33,8 +33,8 @@ int main(void)
               json_integer_value(json_object_get(j, "failed")) == 2 &&
               json_array_size(json_object_get(j, "checks")) == 4,
           "JSON shape");
-    CHECK(strcmp(json_string_value(json_object_get(
-                     json_array_get(json_object_get(j, "checks"), 3), "error")),
+    CHECK(strcmp(json_string_value(
+                     json_object_get(json_array_get(json_object_get(j, "checks"), 3), "error")),
                  "TC_ERR_TCB") == 0,
           "JSON names the error");
     json_decref(j);

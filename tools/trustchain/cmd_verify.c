@@ -6,11 +6,12 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "Usage: %s verify <tee> [<args>]\n\n"
-               "Verify attestation evidence to the vendor root and appraise it against a policy.\n\n"
-               "TEEs:\n"
-               "  snp   an AMD SEV-SNP attestation report (see '%s verify snp --help')\n"
-               "  tdx   an Intel TDX quote (see '%s verify tdx --help')\n",
+    fprintf(f,
+            "Usage: %s verify <tee> [<args>]\n\n"
+            "Verify attestation evidence to the vendor root and appraise it against a policy.\n\n"
+            "TEEs:\n"
+            "  snp   an AMD SEV-SNP attestation report (see '%s verify snp --help')\n"
+            "  tdx   an Intel TDX quote (see '%s verify tdx --help')\n",
             PROG, PROG, PROG);
 }
 

@@ -232,10 +232,10 @@ static tc_err fetch(const struct tc_snp_kds_opts *o, const char *path, uint8_t *
         *len = resp.body.len;
         return TC_ERR_OK;
     }
-    e = resp.status == 404 ? tc_fail(TC_ERR_NOT_FOUND, "KDS %s: HTTP 404", url)
-                           : tc_fail(TC_ERR_NETWORK, "KDS %s: HTTP %ld%s", url, resp.status,
-                                     resp.status == 429 ? " (rate limited; retries exhausted)"
-                                                        : "");
+    e = resp.status == 404
+            ? tc_fail(TC_ERR_NOT_FOUND, "KDS %s: HTTP 404", url)
+            : tc_fail(TC_ERR_NETWORK, "KDS %s: HTTP %ld%s", url, resp.status,
+                      resp.status == 429 ? " (rate limited; retries exhausted)" : "");
     tc_http_resp_free(&resp);
     return e;
 }

@@ -71,8 +71,7 @@ tc_err tc_tdx_root_key_from_pem(const uint8_t *pem, size_t len, tc_tdx_root_key 
 /* ---- HTTP ---- */
 
 /* GET url; capture one response header; anything but 200 is a network failure. */
-static tc_err http_get(const char *url, long timeout, const char *capture,
-                       struct tc_http_resp *r)
+static tc_err http_get(const char *url, long timeout, const char *capture, struct tc_http_resp *r)
 {
     struct tc_http_req req = {
         .url = url,
@@ -203,8 +202,8 @@ static tc_err fetch_crl(struct tc_tdx_collateral *c, const char *url, long timeo
     if (pck && r.captured != NULL) {
         size_t hl = tc_url_decode(r.captured);
 
-        if ((e = tdx_collateral_set_chain(c, TDX_CHAIN_PCK_CRL, (const uint8_t *)r.captured,
-                                          hl)) != TC_ERR_OK ||
+        if ((e = tdx_collateral_set_chain(c, TDX_CHAIN_PCK_CRL, (const uint8_t *)r.captured, hl)) !=
+                TC_ERR_OK ||
             (e = save(dir, "pck_crl_chain.pem", r.captured, hl)) != TC_ERR_OK) {
             goto out;
         }
