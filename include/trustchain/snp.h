@@ -177,9 +177,11 @@ const char *tc_snp_cert_kind_name(enum tc_snp_cert_kind k);
 /* ---- evidence containers ---- */
 
 enum tc_snp_container {
-    TC_SNP_CONTAINER_REPORT = 0, /* 1184 bytes */
-    TC_SNP_CONTAINER_EXTENDED,   /* report followed by a certificate table */
-    TC_SNP_CONTAINER_AZURE_HCL,  /* "HCLA" header, report at 0x20, runtime data */
+    TC_SNP_CONTAINER_REPORT = 0,     /* 1184 bytes */
+    TC_SNP_CONTAINER_EXTENDED,       /* report followed by a certificate table */
+    TC_SNP_CONTAINER_AZURE_HCL,      /* "HCLA" header, report at 0x20, runtime data */
+    TC_SNP_CONTAINER_MSG_REPORT_RSP, /* the firmware's MSG_REPORT_RSP: status, size, report at
+                                        0x20, zero padding (the SNP_GET_REPORT ioctl buffer) */
 };
 
 struct tc_snp_evidence {

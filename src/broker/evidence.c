@@ -191,12 +191,13 @@ static tc_err snp_verify(const json_t *evidence, const uint8_t rd[64],
     /* The report's fields, flat (what policies name: /measurement, /policy/debug_allowed, ...). */
     out->claims = tc_snp_report_json(&ev.report);
     if (out->claims != NULL) {
-        static const char *const containers[] = {"report", "extended", "azure-hcl"};
+        static const char *const containers[] = {"report", "extended", "azure-hcl",
+                                                 "msg-report-rsp"};
 
         json_object_set_new(out->claims, "container",
                             json_string(coco != NULL
                                             ? "coco-json"
-                                            : containers[ev.container <= 2 ? ev.container : 0]));
+                                            : containers[ev.container <= 3 ? ev.container : 0]));
     }
     if (out->claims == NULL) {
         e = tc_fail(TC_ERR_NOMEM, "snp claims");

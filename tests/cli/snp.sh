@@ -95,6 +95,19 @@ expect 4 "missing report file" $SV --report "$tmp/nope.bin"
 expect 3 "certificate file that is not a certificate" $SV --report "$S/report.bin" --vcek "$S/report.bin"
 expect 4 "VCEK only, offline, empty cache" $SV --report "$S/report.bin" --vcek "$S/vcek.der"
 has "offline named" "offline" "$err"
+# The SNP_GET_REPORT ioctl's whole response buffer (MSG_REPORT_RSP: status 0, size 0x4A0, 24
+# reserved bytes, the report, zeros to 4000 bytes), as some tools write it out.
+python3 -c '
+import struct, sys
+r = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(struct.pack("<II", 0, len(r)) + bytes(24) + r + bytes(4000 - 32 - len(r)))' \
+    "$S/report.bin" "$tmp/msg_rsp.bin"
+expect 0 "report show MSG_REPORT_RSP" $TC report show "$tmp/msg_rsp.bin"
+has "MSG_REPORT_RSP named" "container *MSG_REPORT_RSP" "$out"
+expect 0 "verify MSG_REPORT_RSP" $SV --report "$tmp/msg_rsp.bin" --certs "$S/chain.pem"
+(cat "$S/report.bin"; echo) >"$tmp/newline.bin"
+expect 3 "report followed by a newline: malformed" $SV --report "$tmp/newline.bin" --certs "$S/chain.pem"
+has "newline: trailing bytes named" "1 bytes after the 1184-byte report" "$err"
 expect 0 "--offline --no-cache with every certificate given" $SV --no-cache --report "$S/report.bin" --certs "$S/chain.pem"
 expect 4 "--offline --no-cache, VCEK only" $SV --no-cache --report "$S/report.bin" --vcek "$S/vcek.der"
 (printf 'Bag Attributes\n    friendlyName: chain\n'; cat "$S/chain.pem") >"$tmp/bag.pem"

@@ -221,8 +221,15 @@ static void test_lengths(void)
     CHECK(bad == 0, "every length 0-1183: truncated");
     CHECK_ERR(tc_snp_report_parse(raw, TC_SNP_REPORT_SIZE + 1, &r), TC_ERR_TRAILING,
               "1185 bytes: trailing");
-    CHECK(tc_snp_evidence_parse(raw, TC_SNP_REPORT_SIZE + 1, ev) != TC_ERR_OK,
-          "report + 1 byte: not a certificate table");
+    /* A real sample (a Rust tool's bad-signature test vector) is a report and a newline. */
+    raw[TC_SNP_REPORT_SIZE] = '\n';
+    CHECK_ERR(tc_snp_evidence_parse(raw, TC_SNP_REPORT_SIZE + 1, ev), TC_ERR_TRAILING,
+              "report + newline: trailing bytes, not a truncated certificate table");
+    raw[TC_SNP_REPORT_SIZE] = 0;
+    CHECK_ERR(tc_snp_evidence_parse(raw, TC_SNP_REPORT_SIZE + 23, ev), TC_ERR_TRAILING,
+              "report + 23 bytes: too few for a table terminator");
+    CHECK_ERR(tc_snp_evidence_parse(raw, TC_SNP_REPORT_SIZE + 24, ev), TC_ERR_MALFORMED,
+              "report + 24 zero bytes: a table with no entries");
     CHECK(tc_snp_evidence_parse(raw, TC_SNP_REPORT_SIZE + 64, ev) != TC_ERR_OK,
           "report + 64 zero bytes: empty certificate table rejected");
     CHECK_OK(tc_snp_evidence_parse(raw, TC_SNP_REPORT_SIZE, ev), "exactly 1184: a report");
@@ -395,6 +402,57 @@ static void test_hcl(void)
     free(ev);
 }
 
+/*
+ * The firmware's MSG_REPORT_RSP as the SNP_GET_REPORT ioctl returns it (status, size, 24
+ * reserved bytes, the report at 0x20, zeros up to 4000 bytes): what a tool that writes out the
+ * ioctl's whole response buffer gives (seen in a public Rust SNP library's test data).
+ */
+static void test_msg_report_rsp(void)
+{
+    enum { RSP = 4000 };
+    uint8_t raw[TC_SNP_REPORT_SIZE], *buf = calloc(1, RSP + 1);
+    struct tc_snp_evidence *ev = calloc(1, sizeof(*ev));
+    json_t *j;
+
+    if (ev == NULL || buf == NULL || !make(milan, 2, raw)) {
+        CHECK(0, "MSG_REPORT_RSP set-up");
+        goto out;
+    }
+    tc_put_le32(buf + 4, TC_SNP_REPORT_SIZE);
+    memcpy(buf + 0x20, raw, sizeof(raw));
+    CHECK_OK(tc_snp_evidence_parse(buf, RSP, ev), "MSG_REPORT_RSP (4000-byte buffer) parses");
+    CHECK(ev->container == TC_SNP_CONTAINER_MSG_REPORT_RSP && ev->certs.n == 0 &&
+              memcmp(ev->report.raw, raw, sizeof(raw)) == 0,
+          "MSG_REPORT_RSP: the report at 0x20");
+    j = tc_snp_evidence_json(ev);
+    CHECK(j != NULL &&
+              strcmp(json_string_value(json_object_get(j, "container")), "MSG_REPORT_RSP") == 0,
+          "MSG_REPORT_RSP named in the claims");
+    json_decref(j);
+    CHECK_OK(tc_snp_evidence_parse(buf, 0x20 + TC_SNP_REPORT_SIZE, ev),
+             "MSG_REPORT_RSP without padding");
+    CHECK_ERR(tc_snp_evidence_parse(buf, 0x20 + TC_SNP_REPORT_SIZE - 1, ev), TC_ERR_TRUNCATED,
+              "MSG_REPORT_RSP truncated inside the report");
+    buf[RSP] = 1;
+    CHECK_ERR(tc_snp_evidence_parse(buf, RSP + 1, ev), TC_ERR_TRAILING,
+              "MSG_REPORT_RSP non-zero byte after the padding");
+    buf[RSP] = 0;
+    buf[0x1f] = 1;
+    CHECK_ERR(tc_snp_evidence_parse(buf, RSP, ev), TC_ERR_RESERVED,
+              "MSG_REPORT_RSP reserved 0x08-0x1F set");
+    buf[0x1f] = 0;
+    buf[0x20] = 9;
+    CHECK_ERR(tc_snp_evidence_parse(buf, RSP, ev), TC_ERR_VERSION,
+              "MSG_REPORT_RSP with a bad report inside");
+    buf[0x20] = 2;
+    /* A failed request (status != 0) is no report: its first word is not a report version. */
+    tc_put_le32(buf, 0x16);
+    CHECK(tc_snp_evidence_parse(buf, RSP, ev) != TC_ERR_OK, "MSG_REPORT_RSP status 0x16 refused");
+out:
+    free(buf);
+    free(ev);
+}
+
 static void test_json(void)
 {
     uint8_t raw[TC_SNP_REPORT_SIZE];
@@ -459,6 +517,7 @@ int main(void)
     test_lengths();
     test_certtable();
     test_hcl();
+    test_msg_report_rsp();
     test_json();
     snp_synth_chain_free(milan);
     snp_synth_chain_free(turin);

@@ -213,6 +213,8 @@ static const char *container_name(enum tc_snp_container c)
         return "extended report";
     case TC_SNP_CONTAINER_AZURE_HCL:
         return "Azure HCL report";
+    case TC_SNP_CONTAINER_MSG_REPORT_RSP:
+        return "MSG_REPORT_RSP";
     }
     return "?";
 }

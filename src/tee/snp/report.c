@@ -317,6 +317,8 @@ static enum tc_snp_cert_kind guid_kind(const uint8_t g[16])
     return TC_SNP_CERT_UNKNOWN;
 }
 
+#define CERTTABLE_ENTRY_SIZE 24u /* GUID[16], OFFSET u32, LENGTH u32 */
+
 static int all_zero(const uint8_t *p, size_t n)
 {
     size_t i;
@@ -501,6 +503,48 @@ out:
     return e;
 }
 
+#define MSG_REPORT_RSP_HEADER_SIZE 0x20u
+
+/*
+ * SEV-SNP ABI (AMD 56860) Table 25, MSG_REPORT_RSP: STATUS (0 = success), REPORT_SIZE, 24
+ * reserved bytes, the report at 0x20.  Tools that call the SNP_GET_REPORT ioctl and write out
+ * its whole response buffer (struct snp_report_resp, 4000 bytes) give this, zero-padded.
+ * Recognised only on success (status 0, size 0x4A0): a report's own first word, VERSION, is
+ * never 0, so the two cannot be confused.
+ */
+static int looks_msg_report_rsp(const uint8_t *p, size_t len)
+{
+    return len >= 8 && tc_le32(p) == 0 && tc_le32(p + 4) == TC_SNP_REPORT_SIZE;
+}
+
+static tc_err parse_msg_report_rsp(const uint8_t *p, size_t len, struct tc_snp_evidence *ev)
+{
+    struct tc_reader rd;
+    uint32_t status, size;
+    const uint8_t *rep;
+    tc_err e = TC_ERR_OK;
+
+    tc_reader_init(&rd, p, len, "MSG_REPORT_RSP");
+    TRY(tc_read_u32le(&rd, &status)); /* 0x00 STATUS */
+    TRY(tc_read_u32le(&rd, &size));   /* 0x04 REPORT_SIZE */
+    if (status != 0 || size != TC_SNP_REPORT_SIZE) {
+        e = tc_fail(TC_ERR_MALFORMED, "MSG_REPORT_RSP: status 0x%x, report size %u", status, size);
+        goto out;
+    }
+    TRY(tc_read_zero(&rd, MSG_REPORT_RSP_HEADER_SIZE - 8, "MSG_REPORT_RSP reserved 0x08-0x1F"));
+    TRY(tc_read_ptr(&rd, &rep, TC_SNP_REPORT_SIZE)); /* 0x20 REPORT */
+    TRY(tc_snp_report_parse(rep, TC_SNP_REPORT_SIZE, &ev->report));
+    if (!all_zero(p + MSG_REPORT_RSP_HEADER_SIZE + TC_SNP_REPORT_SIZE, tc_reader_remaining(&rd))) {
+        e = tc_fail(TC_ERR_TRAILING,
+                    "MSG_REPORT_RSP: non-zero bytes after the report (0x%x..0x%zx)",
+                    MSG_REPORT_RSP_HEADER_SIZE + TC_SNP_REPORT_SIZE, len);
+        goto out;
+    }
+    ev->container = TC_SNP_CONTAINER_MSG_REPORT_RSP;
+out:
+    return e;
+}
+
 tc_err tc_snp_evidence_parse(const uint8_t *p, size_t len, struct tc_snp_evidence *ev)
 {
     tc_err e;
@@ -508,6 +552,8 @@ tc_err tc_snp_evidence_parse(const uint8_t *p, size_t len, struct tc_snp_evidenc
     memset(ev, 0, sizeof(*ev));
     if (len >= 4 && tc_le32(p) == HCL_MAGIC) {
         e = parse_hcl(p, len, ev);
+    } else if (looks_msg_report_rsp(p, len)) {
+        e = parse_msg_report_rsp(p, len, ev);
     } else if (len <= TC_SNP_REPORT_SIZE) {
         ev->container = TC_SNP_CONTAINER_REPORT;
         e = tc_snp_report_parse(p, len, &ev->report);
@@ -515,7 +561,13 @@ tc_err tc_snp_evidence_parse(const uint8_t *p, size_t len, struct tc_snp_evidenc
         /* An extended report: the report, then the certificate table (go-sev-guest layout). */
         ev->container = TC_SNP_CONTAINER_EXTENDED;
         e = tc_snp_report_parse(p, TC_SNP_REPORT_SIZE, &ev->report);
-        if (e == TC_ERR_OK) {
+        if (e == TC_ERR_OK && len - TC_SNP_REPORT_SIZE < CERTTABLE_ENTRY_SIZE) {
+            /* Too short for even the table's terminator: stray bytes (a newline, say). */
+            e = tc_fail(TC_ERR_TRAILING,
+                        "report: %zu bytes after the %u-byte report, too few for a "
+                        "certificate table",
+                        len - TC_SNP_REPORT_SIZE, TC_SNP_REPORT_SIZE);
+        } else if (e == TC_ERR_OK) {
             e = tc_snp_certtable_parse(p + TC_SNP_REPORT_SIZE, len - TC_SNP_REPORT_SIZE,
                                        &ev->certs);
             if (e != TC_ERR_OK) {
