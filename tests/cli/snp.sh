@@ -108,6 +108,20 @@ expect 0 "verify MSG_REPORT_RSP" $SV --report "$tmp/msg_rsp.bin" --certs "$S/cha
 (cat "$S/report.bin"; echo) >"$tmp/newline.bin"
 expect 3 "report followed by a newline: malformed" $SV --report "$tmp/newline.bin" --certs "$S/chain.pem"
 has "newline: trailing bytes named" "1 bytes after the 1184-byte report" "$err"
+# Azure's THIM certificate JSON (as Azure confidential containers keep the host's certificates).
+python3 -c '
+import json, sys
+pem = open(sys.argv[1]).read()
+blocks = pem.split("-----END CERTIFICATE-----\n")
+vcek = blocks[0] + "-----END CERTIFICATE-----\n"
+chain = "".join(b + "-----END CERTIFICATE-----\n" for b in blocks[1:] if b.strip())
+json.dump({"vcekCert": vcek, "tcbm": "0", "certificateChain": chain, "cacheControl": "86400"},
+          open(sys.argv[2], "w"), indent=4)' "$S/chain.pem" "$tmp/thim.json"
+expect 0 "verify with Azure THIM JSON (--certs)" $SV --report "$S/report.bin" --certs "$tmp/thim.json"
+expect 0 "verify with Azure THIM JSON (--vcek)" $SV --report "$S/report.bin" --vcek "$tmp/thim.json"
+sed 's/"tcbm"/"tcbM"/' "$tmp/thim.json" >"$tmp/thim_typo.json"
+expect 3 "THIM JSON with an unknown key" $SV --report "$S/report.bin" --certs "$tmp/thim_typo.json"
+has "unknown key named" "unknown key 'tcbM'" "$err"
 expect 0 "--offline --no-cache with every certificate given" $SV --no-cache --report "$S/report.bin" --certs "$S/chain.pem"
 expect 4 "--offline --no-cache, VCEK only" $SV --no-cache --report "$S/report.bin" --vcek "$S/vcek.der"
 (printf 'Bag Attributes\n    friendlyName: chain\n'; cat "$S/chain.pem") >"$tmp/bag.pem"

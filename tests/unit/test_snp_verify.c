@@ -317,6 +317,158 @@ out:
     setup_free(&s);
 }
 
+/*
+ * Azure's certificate cache answer (THIM), as Azure confidential containers keep it
+ * (microsoft/confidential-sidecar-containers pkg/attest/test_data/uvm_host_amd_certificate.json):
+ * {"vcekCert": PEM, "tcbm": hex, "certificateChain": PEM (ASK, ARK), "cacheControl": "86400"}.
+ */
+static char *thim_json(const char *vcek_key, const char *vcek, const char *chain,
+                       const char *extra_key)
+{
+    json_t *j = json_object();
+    char *text = NULL;
+
+    if (j == NULL) {
+        return NULL;
+    }
+    if (vcek != NULL) {
+        json_object_set_new(j, vcek_key, json_string(vcek));
+    }
+    json_object_set_new(j, "tcbm", json_string("7308000000000003"));
+    if (chain != NULL) {
+        json_object_set_new(j, "certificateChain", json_string(chain));
+    }
+    json_object_set_new(j, "cacheControl", json_string("86400"));
+    if (extra_key != NULL) {
+        json_object_set_new(j, extra_key, json_integer(1));
+    }
+    text = json_dumps(j, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+    json_decref(j);
+    return text;
+}
+
+static void test_thim_json(void)
+{
+    struct setup s;
+    struct snp_synth_report ro;
+    uint8_t raw[TC_SNP_REPORT_SIZE];
+    char *vek_pem = NULL, *ark_ask = NULL, *t = NULL;
+    size_t vek_len = 0, aa_len = 0;
+    struct tc_verdict v;
+    int k;
+
+    if (!setup_init(&s, NULL)) {
+        return;
+    }
+    snp_synth_report_init(s.c, &ro);
+    if (!sign(&s, &ro, raw) || snp_synth_pem(s.c, SNP_SYNTH_VEK, &vek_pem, &vek_len) != TC_ERR_OK ||
+        snp_synth_pem(s.c, SNP_SYNTH_ARK, &ark_ask, &aa_len) != TC_ERR_OK) {
+        CHECK(0, "THIM set-up");
+        goto out;
+    }
+    for (k = 0; k < 2; k++) {
+        struct tc_snp_verify_opts o = s.o;
+        struct tc_snp_blob b;
+
+        t = thim_json("vcekCert", vek_pem, s.pem, NULL);
+        if (t == NULL) {
+            CHECK(0, "THIM JSON");
+            goto out;
+        }
+        b = (struct tc_snp_blob){(const uint8_t *)t, strlen(t)};
+        o.cache = k == 0 ? NULL : cache;
+        o.vek = NULL;
+        o.certs = &b;
+        expect_ok(raw, &o, k == 0 ? "THIM JSON as the certificates" : "THIM JSON (cache)");
+        o.vek = &b;
+        o.certs = NULL;
+        o.n_certs = 0;
+        expect_ok(raw, &o, "THIM JSON as the VCEK file");
+        free(t);
+        t = NULL;
+    }
+    {
+        /* The chain ARK first, then the ASK: order does not matter. */
+        struct tc_snp_verify_opts o = s.o;
+        struct tc_snp_blob b;
+        char *rev = malloc(aa_len + s.pem_len + 1);
+
+        if (rev != NULL) {
+            memcpy(rev, ark_ask, aa_len);
+            memcpy(rev + aa_len, s.pem, s.pem_len);
+            rev[aa_len + s.pem_len] = '\0';
+            t = thim_json("vcekCert", vek_pem, rev, NULL);
+        }
+        free(rev);
+        if (t != NULL) {
+            b = (struct tc_snp_blob){(const uint8_t *)t, strlen(t)};
+            o.vek = NULL;
+            o.certs = &b;
+            expect_ok(raw, &o, "THIM JSON, chain ARK first (and the ARK twice)");
+        }
+        free(t);
+        t = NULL;
+    }
+    {
+        struct {
+            const char *key, *vcek, *chain, *extra;
+            tc_err want;
+            const char *what;
+        } bad[] = {
+            {"vcekCert", "x", NULL, NULL, TC_ERR_JSON, "THIM JSON without certificateChain"},
+            {"vcekcert", "x", "x", NULL, TC_ERR_JSON, "THIM JSON with a misspelt key"},
+            {"vcekCert", NULL, "x", NULL, TC_ERR_JSON, "THIM JSON without vcekCert"},
+            {"vcekCert", "x", "x", "extra", TC_ERR_JSON, "THIM JSON with an unknown key"},
+            {"vcekCert", "not PEM", "x", NULL, TC_ERR_MALFORMED, "THIM JSON, vcekCert not PEM"},
+        };
+        size_t i;
+
+        for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            struct tc_snp_verify_opts o = s.o;
+            struct tc_snp_blob b;
+            const char *chain =
+                bad[i].chain != NULL && strcmp(bad[i].chain, "x") == 0 ? s.pem : bad[i].chain;
+            const char *vcek =
+                bad[i].vcek != NULL && strcmp(bad[i].vcek, "x") == 0 ? vek_pem : bad[i].vcek;
+
+            t = thim_json(bad[i].key, vcek, chain, bad[i].extra);
+            if (t == NULL) {
+                CHECK(0, "%s: JSON", bad[i].what);
+                continue;
+            }
+            b = (struct tc_snp_blob){(const uint8_t *)t, strlen(t)};
+            o.vek = NULL;
+            o.certs = &b;
+            tc_verdict_init(&v);
+            CHECK_ERR(verify_raw(raw, &o, &v), bad[i].want, "%s: refused", bad[i].what);
+            tc_verdict_free(&v);
+            free(t);
+            t = NULL;
+        }
+    }
+    {
+        static const char *const texts[] = {"{\"vcekCert\": ", " {}", "{\"vcekCert\": 1}",
+                                            "{\"a\": 1, \"a\": 2}"};
+        size_t i;
+
+        for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+            struct tc_snp_verify_opts o = s.o;
+            struct tc_snp_blob b = {(const uint8_t *)texts[i], strlen(texts[i])};
+
+            o.vek = &b;
+            tc_verdict_init(&v);
+            CHECK_ERR(verify_raw(raw, &o, &v), TC_ERR_JSON, "certificate JSON '%s': refused",
+                      texts[i]);
+            tc_verdict_free(&v);
+        }
+    }
+out:
+    free(t);
+    free(vek_pem);
+    free(ark_ask);
+    setup_free(&s);
+}
+
 /* Each byte of the signed area flipped: a reserved field (parse error) or the signature. */
 static void test_flip_every_byte(void)
 {
@@ -1034,6 +1186,7 @@ int main(int argc, char **argv)
     test_baseline();
     test_v2_product();
     test_sources();
+    test_thim_json();
     test_flip_every_byte();
     test_signer_and_product();
     test_chain_mutations();

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -342,19 +343,101 @@ static int looks_pem(const uint8_t *p, size_t len)
     return 0;
 }
 
+static tc_err pem_foreach(const uint8_t *data, size_t len, const char *label, snp_der_cb cb,
+                          void *arg);
+
+/* A JSON object: '{' after optional white space (neither PEM text nor DER starts so). */
+static int looks_json_object(const uint8_t *p, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) {
+        i++;
+    }
+    return i < len && p[i] == '{';
+}
+
+/*
+ * Azure's certificate cache answer (THIM; what Azure confidential VMs and containers fetch from
+ * their host and keep as "host AMD certificate"): {"vcekCert": PEM, "certificateChain": PEM of
+ * the ASK and ARK, "tcbm": the TCB in hex, "cacheControl": seconds}.  Both PEM strings are read
+ * as PEM bundles; the other two keys are informational (the certificates carry the TCB), and any
+ * other key is refused rather than ignored.
+ */
+static tc_err thim_foreach(const uint8_t *data, size_t len, snp_der_cb cb, void *arg)
+{
+    static const char *const pem_keys[] = {"vcekCert", "certificateChain"};
+    json_error_t jerr;
+    json_t *j = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &jerr);
+    const char *key;
+    json_t *val;
+    size_t i;
+    tc_err e = TC_ERR_OK;
+
+    if (j == NULL || !json_is_object(j)) {
+        e = tc_fail(TC_ERR_JSON, "certificate JSON: %s", j == NULL ? jerr.text : "not an object");
+        goto out;
+    }
+    json_object_foreach(j, key, val)
+    {
+        if (strcmp(key, "vcekCert") != 0 && strcmp(key, "certificateChain") != 0 &&
+            strcmp(key, "tcbm") != 0 && strcmp(key, "cacheControl") != 0) {
+            e = tc_fail(TC_ERR_JSON,
+                        "certificate JSON: unknown key '%s' (Azure THIM: vcekCert, "
+                        "certificateChain, tcbm, cacheControl)",
+                        key);
+            goto out;
+        }
+        if (!json_is_string(val)) {
+            e = tc_fail(TC_ERR_JSON, "certificate JSON: '%s' is not a string", key);
+            goto out;
+        }
+    }
+    for (i = 0; i < sizeof(pem_keys) / sizeof(pem_keys[0]); i++) {
+        const char *pem = json_string_value(json_object_get(j, pem_keys[i]));
+
+        if (pem == NULL) {
+            e = tc_fail(TC_ERR_JSON, "certificate JSON: no '%s'", pem_keys[i]);
+            goto out;
+        }
+        if (!looks_pem((const uint8_t *)pem, strlen(pem))) {
+            e = tc_fail(TC_ERR_MALFORMED, "certificate JSON: '%s' is not PEM", pem_keys[i]);
+            goto out;
+        }
+        e = pem_foreach((const uint8_t *)pem, strlen(pem), "CERTIFICATE", cb, arg);
+        if (e != TC_ERR_OK) {
+            e = tc_fail_ctx(e, "certificate JSON '%s'", pem_keys[i]);
+            goto out;
+        }
+    }
+out:
+    json_decref(j);
+    return e;
+}
+
 tc_err snp_blob_foreach(const uint8_t *data, size_t len, const char *label, snp_der_cb cb,
                         void *arg)
+{
+    if (len == 0) {
+        return tc_fail(TC_ERR_MALFORMED, "empty input");
+    }
+    if (strcmp(label, "CERTIFICATE") == 0 && looks_json_object(data, len)) {
+        return thim_foreach(data, len, cb, arg);
+    }
+    if (!looks_pem(data, len)) {
+        return cb(arg, data, len);
+    }
+    return pem_foreach(data, len, label, cb, arg);
+}
+
+/* Every "-----BEGIN <label>-----" block of PEM text, as DER. */
+static tc_err pem_foreach(const uint8_t *data, size_t len, const char *label, snp_der_cb cb,
+                          void *arg)
 {
     BIO *bio = NULL;
     int items = 0;
     tc_err e = TC_ERR_OK;
 
-    if (len == 0) {
-        return tc_fail(TC_ERR_MALFORMED, "empty input");
-    }
-    if (!looks_pem(data, len)) {
-        return cb(arg, data, len);
-    }
     if (len > INT32_MAX) {
         return tc_fail(TC_ERR_TOO_LARGE, "PEM input too large");
     }

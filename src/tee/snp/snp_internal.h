@@ -62,8 +62,9 @@ struct snp_cert *snp_cert_get(struct snp_cert *c);
 TC_MUST_USE tc_err snp_vek_ext_parse(X509 *x, struct snp_vek_ext *e);
 
 /*
- * Split a blob into DER items: PEM (one or more "-----BEGIN <label>-----" blocks) or one DER
- * object.  cb is called for each with its DER bytes; a malformed blob is TC_ERR_MALFORMED.
+ * Split a blob into DER items: PEM (one or more "-----BEGIN <label>-----" blocks), one DER
+ * object, or (label "CERTIFICATE") Azure's THIM JSON {"vcekCert", "certificateChain"} of PEM.
+ * cb is called for each with its DER bytes; a malformed blob is TC_ERR_MALFORMED (TC_ERR_JSON).
  */
 typedef tc_err (*snp_der_cb)(void *arg, const uint8_t *der, size_t len);
 TC_MUST_USE tc_err snp_blob_foreach(const uint8_t *data, size_t len, const char *label,
