@@ -221,6 +221,8 @@ static const uint8_t TEE_10[16] = {3, 0, 3};
 static const uint8_t TEE_10_LOW[16] = {2, 0, 3};
 static const uint8_t TEE_MOD4_V0[16] = {4, 0, 3};
 static const uint8_t TEE_MOD5[16] = {5, 1, 3};
+/* A TDX 1.5 module of major version 3 (TDX_03), as in trustee's tdx_quote_6.dat: 05 03 02. */
+static const uint8_t TEE_TDX03[16] = {5, 3, 3};
 static const uint8_t SEAM_BIT63[8] = {0, 0, 0, 0, 0, 0, 0, 0x80};
 
 static const struct tcb_case TCB[] = {
@@ -264,6 +266,10 @@ static const struct tcb_case TCB[] = {
      TC_TDX_TCB_OUT_OF_DATE, "INTEL-SA-02999"},
     {"TDX 1.0: module SVN 4 meets level 1 ([3,0,3])", 4, 0, NULL, NULL, TEE_MOD4_V0, NULL, 0,
      TC_TDX_TCB_UP_TO_DATE, NULL},
+    {"TDX module TDX_03 isvsvn 5: UpToDate", 4, 0, NULL, NULL, TEE_TDX03, NULL, 0,
+     TC_TDX_TCB_UP_TO_DATE, NULL},
+    {"platform level 2 with TDX_03 UpToDate: OutOfDate", 4, 0, NULL, SVN_L1, TEE_TDX03, NULL, 0,
+     TC_TDX_TCB_OUT_OF_DATE, "INTEL-SA-02999"},
 };
 
 static void test_tcb_matrix(void)
@@ -468,6 +474,95 @@ static void test_collateral_forms(void)
         printf("# cannot remove %s\n", dir);
     }
     free(raw);
+}
+
+/*
+ * Shapes of real quotes from outside ../shared (docs/foreign-artifacts.md): dstack, Azure and
+ * trustee quotes carry 70 bytes after the signature data, GCP's (via zkdcap, dstack-teekit) are
+ * zero-padded to 8000 bytes; near/mpc's dcap-qvl collateral JSON has an extra member
+ * "pck_certificate_chain".  All verify upstream, so they must here.
+ */
+static void test_foreign_shapes(void)
+{
+    static const size_t pads[] = {70, 3065};
+    struct tdx_synth_opts o;
+    struct tc_tdx_verify_opts vo;
+    struct tc_tdx_collateral *c = NULL;
+    struct tc_tdx_quote q;
+    struct tc_verdict v;
+    uint8_t *raw = NULL, *padded = NULL;
+    char *json = NULL, *more = NULL;
+    size_t len = 0, jl = 0, i;
+    int ver;
+    static const char extra[] = "{\"pck_certificate_chain\":\"-----BEGIN CERTIFICATE-----\\n"
+                                "MIIB\\n-----END CERTIFICATE-----\\n\",";
+
+    memset(&vo, 0, sizeof(vo));
+    vo.at = TDX_SYNTH_NOW;
+    vo.extra_roots = &ROOT;
+    vo.n_extra_roots = 1;
+    for (ver = 4; ver <= 5; ver++) {
+        memset(&o, 0, sizeof(o));
+        o.version = ver;
+        if (tdx_synth_quote(S, &o, &raw, &len) != TC_ERR_OK ||
+            tdx_synth_collateral_json(S, &o, &json, &jl) != TC_ERR_OK ||
+            tc_tdx_collateral_parse_json((const uint8_t *)json, jl, &c) != TC_ERR_OK) {
+            CHECK(0, "foreign shapes v%d: made", ver);
+            goto next;
+        }
+        vo.collateral = c;
+        for (i = 0; i < sizeof(pads) / sizeof(pads[0]); i++) {
+            uint8_t fill = pads[i] == 70 ? 0xa5 : 0x00;
+
+            free(padded);
+            if ((padded = malloc(len + pads[i])) == NULL) {
+                CHECK(0, "foreign shapes: memory");
+                goto next;
+            }
+            memcpy(padded, raw, len);
+            memset(padded + len, fill, pads[i]);
+            if (!CHECK(tc_tdx_quote_parse(padded, len + pads[i], &q) == TC_ERR_OK,
+                       "v%d quote + %zu trailing bytes parses", ver, pads[i])) {
+                continue;
+            }
+            CHECK(q.trailing == pads[i] && q.quote_len == len && q.version == ver,
+                  "v%d + %zu trailing bytes: counted as trailing, the quote itself unchanged", ver,
+                  pads[i]);
+            tc_verdict_init(&v);
+            CHECK(tc_tdx_verify(&q, &vo, NULL, &v) == TC_ERR_OK,
+                  "v%d + %zu trailing bytes: accepted with collateral", ver, pads[i]);
+            tc_verdict_free(&v);
+        }
+        tc_tdx_collateral_free(c);
+        c = NULL;
+        /* The same collateral with one member more than dcap-qvl's QuoteCollateralV3. */
+        if ((more = malloc(jl + sizeof(extra))) == NULL || json[0] != '{') {
+            CHECK(0, "foreign shapes: collateral JSON made");
+            goto next;
+        }
+        memcpy(more, extra, sizeof(extra) - 1);
+        memcpy(more + sizeof(extra) - 1, json + 1, jl - 1);
+        if (CHECK(tc_tdx_collateral_parse_json((const uint8_t *)more, jl + sizeof(extra) - 2, &c) ==
+                      TC_ERR_OK,
+                  "v%d: collateral JSON with \"pck_certificate_chain\" parses", ver) &&
+            CHECK(tc_tdx_quote_parse(raw, len, &q) == TC_ERR_OK, "v%d quote parses", ver)) {
+            vo.collateral = c;
+            tc_verdict_init(&v);
+            CHECK(tc_tdx_verify(&q, &vo, NULL, &v) == TC_ERR_OK,
+                  "v%d: accepted with that collateral", ver);
+            tc_verdict_free(&v);
+        }
+    next:
+        tc_tdx_collateral_free(c);
+        c = NULL;
+        free(more);
+        more = NULL;
+        free(json);
+        json = NULL;
+        free(raw);
+        raw = NULL;
+    }
+    free(padded);
 }
 
 /* The signature is over the raw bytes of the tcbInfo value, never a re-serialisation. */
@@ -763,6 +858,7 @@ int main(void)
     test_tcb_matrix();
     test_qvl_order();
     test_collateral_forms();
+    test_foreign_shapes();
     test_raw_bytes();
     test_collateral_json_negatives();
     test_policy();
