@@ -96,7 +96,8 @@ struct tc_evlog_replay {
 /*
  * Replay: extend = H(value || digest) for every event but EV_NO_ACTION.
  * CC: an event for MR index 0 (MRTD) or above 4 is TC_ERR_MALFORMED, as is a
- * CC log without SHA-384 digests.
+ * CC log without SHA-384 digests.  TPM: one bank per declared algorithm that can
+ * be computed here (SHA-1/256/384/512); TC_ERR_UNSUPPORTED if none can (SM3 only).
  */
 TC_MUST_USE tc_err tc_evlog_replay(const struct tc_evlog *log, enum tc_evlog_kind kind,
                                    struct tc_evlog_replay *out);

@@ -397,11 +397,21 @@ tc_err tc_evlog_replay(const struct tc_evlog *log, enum tc_evlog_kind kind,
         }
         return TC_ERR_OK;
     }
+    /* Only banks whose algorithm can be computed here: an SM3-only log replays to nothing,
+     * which is said, not shown as zeros. */
     for (b = 0; b < log->n_algs; b++) {
-        out->bank[b].alg = log->algs[b].id;
-        out->bank[b].len = log->algs[b].size;
+        if (alg_md(log->algs[b].id) != NULL) {
+            out->bank[out->n_banks].alg = log->algs[b].id;
+            out->bank[out->n_banks].len = log->algs[b].size;
+            out->n_banks++;
+        }
     }
-    out->n_banks = log->n_algs;
+    if (out->n_banks == 0) {
+        return tc_fail(TC_ERR_UNSUPPORTED,
+                       "none of the log's digest algorithms can be replayed (it declares %s%s)",
+                       log->n_algs > 0 ? tc_tpm_alg_name(log->algs[0].id) : "none",
+                       log->n_algs > 1 ? ", ..." : "");
+    }
     /* StartupLocality (10.4.5.3): PCR0 starts at 00..00 || locality. */
     for (i = 0; i < log->n; i++) {
         const struct tc_evlog_event *ev = &log->ev[i];

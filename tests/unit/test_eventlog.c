@@ -239,6 +239,53 @@ static void test_synthetic_cc(void)
     tc_evlog_free(&log);
 }
 
+/* A log whose only algorithm is SM3 (Hygon CSV logs) cannot be replayed here: said, not zeros;
+ * with SM3 beside SHA-256, the SHA-256 bank alone is replayed. */
+static void test_sm3_log(void)
+{
+    static const uint16_t a1[] = {TC_TPM_ALG_SM3_256}, s1[] = {32};
+    static const uint16_t a2[] = {TC_TPM_ALG_SM3_256, TC_TPM_ALG_SHA256}, s2[] = {32, 32};
+    uint8_t sm3[32], d[32], want[32] = {0};
+    struct lb l;
+    struct tc_evlog log;
+    struct tc_evlog_replay r;
+
+    memset(sm3, 0x5a, sizeof(sm3));
+    memset(&l, 0, sizeof(l));
+    header(&l, 0, a1, s1, 1);
+    put32(&l, 0);
+    put32(&l, 8);
+    put32(&l, 1);
+    put16(&l, TC_TPM_ALG_SM3_256);
+    put(&l, sm3, 32);
+    put32(&l, 4);
+    put(&l, "CRTM", 4);
+    CHECK(tc_evlog_parse(l.b, l.n, &log) == TC_ERR_OK && log.n == 1, "SM3-only log parses");
+    CHECK_ERR(tc_evlog_replay(&log, TC_EVLOG_TPM, &r), TC_ERR_UNSUPPORTED,
+              "SM3-only log: replay refused, not zeros");
+    tc_evlog_free(&log);
+
+    memset(&l, 0, sizeof(l));
+    header(&l, 0, a2, s2, 2);
+    put32(&l, 0);
+    put32(&l, 8);
+    put32(&l, 2);
+    put16(&l, TC_TPM_ALG_SM3_256);
+    put(&l, sm3, 32);
+    put16(&l, TC_TPM_ALG_SHA256);
+    hash(EVP_sha256(), "CRTM", 4, d);
+    put(&l, d, 32);
+    put32(&l, 4);
+    put(&l, "CRTM", 4);
+    ext(EVP_sha256(), want, "CRTM");
+    CHECK(tc_evlog_parse(l.b, l.n, &log) == TC_ERR_OK &&
+              tc_evlog_replay(&log, TC_EVLOG_TPM, &r) == TC_ERR_OK && r.n_banks == 1 &&
+              r.bank[0].alg == TC_TPM_ALG_SHA256 && r.bank[0].events[0] == 1 &&
+              memcmp(r.bank[0].pcr[0], want, 32) == 0,
+          "SM3 + SHA-256 log: only the SHA-256 bank, replayed");
+    tc_evlog_free(&log);
+}
+
 static void test_synthetic_tpm(void)
 {
     static const uint16_t a2[] = {TC_TPM_ALG_SHA1, TC_TPM_ALG_SHA256}, s2[] = {20, 32};
@@ -413,6 +460,7 @@ int main(void)
     test_ccel_cos();
     test_synthetic_cc();
     test_synthetic_tpm();
+    test_sm3_log();
     test_sha1_log();
     test_fill_linear();
     test_ccel_table();
