@@ -8,8 +8,8 @@
  *            [--connections N] [--seconds S | --count N] [--sim-measurement HEX]
  *            [--verify-every K] [--sessions N] [--hold N --hold-seconds S]
  *
- * --count N: stop after N full attestations (each leaves a live session in
- * the broker's store).  --sessions N: only POST auth N times.  --hold N:
+ * --count N: stop after N attempted full attestations (each that succeeds leaves
+ * a live session in the broker's store; failures are counted under "errors").  --sessions N: only POST auth N times.  --hold N:
  * open N connections, each with a challenge, and keep them open
  * --hold-seconds S (memory under that many concurrent connections).
  * Each thread reuses one TEE key (the broker still does the full work per
@@ -308,10 +308,12 @@ static void *run(void *arg)
         }
         w->done++;
         add_lat(w, now_s() - t0);
+    next:
+        /* --count: a failed attempt counts too, so a broker that refuses (e.g. 503 at its
+         * session cap) ends the run instead of spinning on it. */
         if (c->count > 0 && __atomic_add_fetch(&total_done, 1, __ATOMIC_RELAXED) >= c->count) {
             stop_all = 1;
         }
-    next:
         i++;
         free(att);
         free(evs);
