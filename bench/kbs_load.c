@@ -9,8 +9,8 @@
  *            [--verify-every K] [--sessions N] [--hold N --hold-seconds S]
  *
  * --count N: stop after N attempted full attestations (each that succeeds leaves
- * a live session in the broker's store; failures are counted under "errors").  --sessions N: only POST auth N times.  --hold N:
- * open N connections, each with a challenge, and keep them open
+ * a live session in the broker's store; failures are counted under "errors").  --sessions N: only
+ * POST auth N times.  --hold N: open N connections, each with a challenge, and keep them open
  * --hold-seconds S (memory under that many concurrent connections).
  * Each thread reuses one TEE key (the broker still does the full work per
  * attestation: evidence signature, binding, appraisal, EAR signing, policy,

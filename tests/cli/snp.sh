@@ -105,6 +105,21 @@ open(sys.argv[2], "wb").write(struct.pack("<II", 0, len(r)) + bytes(24) + r + by
 expect 0 "report show MSG_REPORT_RSP" $TC report show "$tmp/msg_rsp.bin"
 has "MSG_REPORT_RSP named" "container *MSG_REPORT_RSP" "$out"
 expect 0 "verify MSG_REPORT_RSP" $SV --report "$tmp/msg_rsp.bin" --certs "$S/chain.pem"
+# a report saved as hex text (xxd -p, 60 digits a line; or one line, upper case)
+od -An -v -tx1 "$S/report.bin" | tr -d ' \n' | fold -w 60 >"$tmp/report.hex"
+expect 0 "report show hex text" $TC report show "$tmp/report.hex"
+run $TC report show --json "$S/report.bin"
+bin_json=$out
+run $TC report show --json "$tmp/report.hex"
+check "hex text shows the same report as the bytes" [ "$out" = "$bin_json" ]
+tr -d '\n' <"$tmp/report.hex" | tr a-f A-F >"$tmp/report_uc.hex"
+expect 0 "verify hex text (one line, upper case)" $SV --report "$tmp/report_uc.hex" --certs "$S/chain.pem"
+sed '1s/^./0/' "$tmp/report.hex" | sed '1s/^0//' >"$tmp/odd.hex"
+expect 3 "hex text with an odd number of digits" $SV --report "$tmp/odd.hex" --certs "$S/chain.pem"
+head -c 2000 "$tmp/report_uc.hex" >"$tmp/short.hex"
+expect 3 "hex text shorter than a report: refused" $TC report show "$tmp/short.hex"
+sed '1s/^./Z/' "$tmp/report.hex" >"$tmp/notall.hex"
+expect 3 "text that is not all hex: refused" $TC report show "$tmp/notall.hex"
 (cat "$S/report.bin"; echo) >"$tmp/newline.bin"
 expect 3 "report followed by a newline: malformed" $SV --report "$tmp/newline.bin" --certs "$S/chain.pem"
 has "newline: trailing bytes named" "1 bytes after the 1184-byte report" "$err"

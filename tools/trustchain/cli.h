@@ -3,6 +3,8 @@
 #ifndef TC_CLI_H
 #define TC_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "trustchain/trustchain.h"
@@ -34,6 +36,15 @@ int cli_usage(const char *cmd, const char *fmt, ...) TC_PRINTF(2, 3);
 int cli_json_fail(int json, int verdict, tc_err e, const char *fmt, ...) TC_PRINTF(4, 5);
 int cli_json_usage(int json, int verdict, const char *cmd, const char *fmt, ...) TC_PRINTF(4, 5);
 int cli_has_json(int argc, char **argv);
+
+/*
+ * cli_unhex.c: evidence saved as hex text (`xxd -p`, a report printed by a tool): if all of
+ * data[0..*len) is hex digits and whitespace (after one optional leading "0x"), with at least
+ * min_bytes bytes' worth of digits,
+ * decode it in place and update *len; returns 1 if decoded, 0 if left as is (binary input, or
+ * text that is not whole hex), -1 for an odd number of hex digits.
+ */
+int cli_unhex(uint8_t *data, size_t *len, size_t min_bytes);
 
 /* One subcommand: argv[0] is the subcommand name. */
 typedef int (*cli_fn)(int argc, char **argv);

@@ -13,7 +13,8 @@ static void usage(FILE *f)
             "Usage: %s quote show FILE [--json]\n\n"
             "Decode an Intel TDX quote (v4 or v5, TD report body 1.0 or 1.5) or a 1024-byte\n"
             "TDREPORT_STRUCT, without verifying it (see '%s verify tdx').  For a TDREPORT the\n"
-            "internal hashes (TEE_TCB_INFO_HASH, TEE_INFO_HASH) are checked.\n\n"
+            "internal hashes (TEE_TCB_INFO_HASH, TEE_INFO_HASH) are checked.  FILE may also\n"
+            "be hex text (`xxd -p`, or one line with a leading 0x).\n\n"
             "Options:\n"
             "  --json      print JSON (hex strings) instead of text; on any failure a JSON\n"
             "              object {\"error\", \"exit_code\", \"message\"} instead\n"
@@ -55,6 +56,13 @@ static int show(const char *path, int as_json)
 
     if ((e = tc_file_read(path, TC_TDX_QUOTE_MAX, &data, &len)) != TC_ERR_OK) {
         return cli_json_fail(as_json, 0, e, "%s", path);
+    }
+    /* A quote saved as hex text (`xxd -p`): decoded first (632 = header + TD 1.0 body). */
+    if (cli_unhex(data, &len, 632) < 0) {
+        rc = cli_json_fail(as_json, 0,
+                           tc_fail(TC_ERR_MALFORMED, "hex text with an odd number of digits"), "%s",
+                           path);
+        goto out;
     }
     if (len == TC_TDX_TDREPORT_SIZE && data[0] == 0x81) {
         struct tc_tdx_tdreport r;

@@ -17,7 +17,8 @@ static void usage(FILE *f)
             "(Milan, Genoa, Turin), policy and platform bits by name (unknown bits shown).\n"
             "FILE is a 1184-byte report, a report followed by the GHCB certificate table\n"
             "(extended report), an Azure HCL report (\"HCLA\" header), or the firmware's\n"
-            "MSG_REPORT_RSP (the SNP_GET_REPORT ioctl's response buffer). '-' reads stdin.\n"
+            "MSG_REPORT_RSP (the SNP_GET_REPORT ioctl's response buffer); any of these\n"
+            "also as hex text (`xxd -p`; whitespace ignored). '-' reads stdin.\n"
             "Nothing is verified here: see '%s verify snp'.\n\n"
             "Options:\n"
             "  --json   the claims as JSON; on any failure a JSON object\n"
@@ -151,6 +152,13 @@ int cmd_report(int argc, char **argv)
     e = tc_file_read(file, REPORT_FILE_MAX, &data, &len);
     if (e != TC_ERR_OK) {
         rc = fail(json, e, "report show");
+        goto out;
+    }
+    /* A report saved as hex text (`xxd -p`): decoded first. */
+    if (cli_unhex(data, &len, TC_SNP_REPORT_SIZE) < 0) {
+        rc =
+            fail(json, tc_fail(TC_ERR_MALFORMED, "%s: hex text with an odd number of digits", file),
+                 "report show");
         goto out;
     }
     ev = calloc(1, sizeof(*ev));

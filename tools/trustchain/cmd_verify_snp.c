@@ -29,7 +29,7 @@ static void usage(FILE *f)
             "Options:\n"
             "  --report FILE        report, extended report (report + certificate table),\n"
             "                       Azure HCL report or the firmware's MSG_REPORT_RSP\n"
-            "                       ('-' = stdin)\n"
+            "                       (or any of these as hex text; '-' = stdin)\n"
             "  --vcek FILE          the VCEK certificate (DER, PEM or Azure's THIM JSON)\n"
             "  --vlek FILE          the VLEK certificate (DER or PEM)\n"
             "  --certs PATH         more certificates: a directory (its *.pem, *.der, *.crt,\n"
@@ -284,6 +284,13 @@ int cmd_verify_snp(int argc, char **argv)
     e = tc_file_read(report, FILE_MAX, &rdata, &rlen);
     if (e != TC_ERR_OK) {
         rc = fail(json, NULL, e, CMD);
+        goto out;
+    }
+    /* A report saved as hex text (`xxd -p`): decoded first. */
+    if (cli_unhex(rdata, &rlen, TC_SNP_REPORT_SIZE) < 0) {
+        rc = fail(json, NULL,
+                  tc_fail(TC_ERR_MALFORMED, "%s: hex text with an odd number of digits", report),
+                  CMD);
         goto out;
     }
     ev = calloc(1, sizeof(*ev));

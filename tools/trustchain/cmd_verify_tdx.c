@@ -40,7 +40,7 @@ static void usage(FILE *f)
         "                          --offline; offline without a cache, the TCB is not evaluated;\n"
         "                          a response that cannot be used rejects the quote\n\n"
         "Options:\n"
-        "  --quote FILE            the quote (required)\n"
+        "  --quote FILE            the quote (required; bytes, or hex text)\n"
         "  --at TIME               time of verification (RFC 3339, or @unix); default: now\n"
         "  --policy FILE.json      appraise the claims (see below)\n"
         "  --accept S1,S2,...      accepted TCB statuses (default UpToDate; the policy's\n"
@@ -318,6 +318,12 @@ int cmd_verify_tdx(int argc, char **argv)
     }
     if ((e = tc_file_read(quote, TC_TDX_QUOTE_MAX, &qdata, &qlen)) != TC_ERR_OK) {
         rc = cli_json_fail(as_json, 1, e, "%s", quote);
+        goto out;
+    }
+    if (cli_unhex(qdata, &qlen, 632) < 0) { /* a quote saved as hex text (`xxd -p`) */
+        rc = cli_json_fail(as_json, 1,
+                           tc_fail(TC_ERR_MALFORMED, "hex text with an odd number of digits"), "%s",
+                           quote);
         goto out;
     }
     if ((e = tc_tdx_quote_parse(qdata, qlen, &q)) != TC_ERR_OK) {
